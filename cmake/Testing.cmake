@@ -1,0 +1,11 @@
+# nubis_test(name src... LIBS lib...): a GoogleTest binary beside the code, registered with CTest.
+function(nubis_test name)
+  if(NOT NUBIS_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "" "LIBS" ${ARGN})
+  add_executable(${name} ${T_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+endfunction()

@@ -1,0 +1,76 @@
+// The one table of Cloudflare API v4 error codes Nubis answers with (API-SURFACE.md §7,
+// RELIABILITY.md §1). Every error a client can see is built from a row here, so the codes, their
+// HTTP statuses and their wording live in one place.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/api_error.h"
+
+namespace nubis::api {
+
+// X(name, http status, Cloudflare code, message)
+#define NUBIS_API_ERRORS(X)                                                                      \
+  X(NoCredentials, 400, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers")      \
+  X(InvalidHeaders, 400, 6003, "Invalid request headers")                                        \
+  X(BadEmailHeader, 400, 6102, "Invalid format for X-Auth-Email header")                        \
+  X(BadKeyHeader, 400, 6103, "Invalid format for X-Auth-Key header")                            \
+  X(BadAuthorizationHeader, 400, 6111, "Invalid format for Authorization header")               \
+  X(ServiceKeyUnsupported, 400, 6003,                                                            \
+    "X-Auth-User-Service-Key (Origin CA key) is not supported by Nubis; use an API token")       \
+  X(MissingAuthorization, 400, 1001, "Missing \"Authorization\" header")                        \
+  X(InvalidApiToken, 401, 1000, "Invalid API Token")                                             \
+  X(InvalidAccessToken, 403, 9109, "Invalid access token")                                       \
+  X(Unauthorized, 403, 9109, "Unauthorized to access requested resource")                        \
+  X(AuthenticationError, 403, 10000, "Authentication error")                                     \
+  X(IpNotAllowed, 403, 9109, "Cannot use the access token from location: ")                     \
+  X(UnknownKey, 403, 9103, "Unknown X-Auth-Key or X-Auth-Email")                                 \
+  X(AccountTokenOnAccounts, 400, 1001,                                                           \
+    "List accounts endpoint does not support account owned tokens.")                            \
+  X(RateLimited, 429, 971, "Please wait and consider throttling your request speed")            \
+  X(CouldNotRoute, 400, 7003, "Could not route to ")                                             \
+  X(NoRoute, 400, 7000, "No route for that URI")                                                 \
+  X(MethodNotAllowed, 405, 7001, "Method not allowed")                                           \
+  X(MalformedJson, 400, 6007, "Malformed JSON in request body")                                  \
+  X(Validation, 400, 1001, "")                                                                   \
+  X(BodyTooLarge, 413, 6004, "Request body too large")                                           \
+  X(HeaderTooLarge, 431, 6005, "Request header fields too large")                                \
+  X(MalformedRequest, 400, 6000, "Malformed request")                                            \
+  X(Busy, 503, 10013, "Nubis is busy; retry shortly")                                            \
+  X(Internal, 500, 10001, "Internal server error")                                               \
+  X(NotImplemented, 501, 7000, "Not implemented by Nubis: ")                                     \
+  X(TokenNotFound, 404, 1003, "Invalid or missing token identifier")                             \
+  X(TokenQuota, 400, 1002, "Token limit reached")                                                \
+  X(MembershipNotFound, 404, 1003, "Membership not found")                                       \
+  X(AccountNotFound, 404, 1003, "Account not found")                                             \
+  X(ZoneExists, 400, 1061, " already exists")                                                    \
+  X(ZoneNotFound, 404, 1001, "Invalid zone identifier")                                          \
+  X(ZoneValidation, 400, 1099, "")
+
+enum class Err {
+#define NUBIS_ERR_ENUM(name, status, code, msg) name,
+  NUBIS_API_ERRORS(NUBIS_ERR_ENUM)
+#undef NUBIS_ERR_ENUM
+};
+
+struct ErrorSpec {
+  Err id;
+  int http_status;
+  int code;
+  std::string_view message;
+};
+
+const ErrorSpec& spec(Err e);
+
+// The row's error with its message; `suffix` is appended (e.g. the path for CouldNotRoute, the
+// IP for IpNotAllowed); when the row's message is empty the suffix is the whole message.
+ApiError error(Err e, std::string_view suffix = {});
+
+// A validation error (400) whose message names the field.
+ApiError invalid(std::string_view message);
+
+// The "Could not route" pair Cloudflare answers for an unknown id or path.
+ApiError noRoute(std::string_view path);
+
+}  // namespace nubis::api

@@ -1,0 +1,166 @@
+#include "app/bootstrap.h"
+
+#include <argon2.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "auth/catalog.h"
+#include "auth/policy.h"
+#include "base/ids.h"
+
+namespace nubis::app {
+namespace json = boost::json;
+
+Status writeFileDurably(const std::string& path, const std::string& content, int mode) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return ApiError::internal("cannot create " + tmp + ": " + std::strerror(errno));
+  size_t off = 0;
+  while (off < content.size()) {
+    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return ApiError::internal("cannot write " + tmp + ": " + std::strerror(errno));
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd, static_cast<mode_t>(mode)) != 0 || ::fsync(fd) != 0) {
+    ::close(fd);
+    return ApiError::internal("cannot sync " + tmp + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return ApiError::internal("cannot rename " + tmp + ": " + std::strerror(errno));
+  std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
+  int dfd = ::open(dir.empty() ? "/" : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Ok{};
+}
+
+namespace {
+
+std::string hashPassword(const std::string& password, Random& rng) {
+  uint8_t salt[16];
+  rng.fill(salt, sizeof salt);
+  char encoded[256];
+  // argon2id, t=2, m=19 MiB, p=1: OWASP's minimum recommendation for interactive logins.
+  int rc = argon2id_hash_encoded(2, 19 * 1024, 1, password.data(), password.size(), salt,
+                                 sizeof salt, 32, encoded, sizeof encoded);
+  return rc == ARGON2_OK ? std::string(encoded) : std::string();
+}
+
+std::vector<auth::Policy> everything(const std::string& user_id, Random& rng) {
+  std::vector<auth::Policy> out(3);
+  for (auto& p : out) p.id = ids::newId(rng);
+  for (const auto& g : auth::allGroups()) {
+    size_t i = g.scope == auth::Scope::kUser ? 0 : g.scope == auth::Scope::kAccount ? 1 : 2;
+    out[i].group_ids.emplace_back(g.id);
+  }
+  out[0].resources = {auth::ResourceKey{auth::ResourceKey::kUser, user_id, {}}};
+  out[1].resources = {auth::ResourceKey{auth::ResourceKey::kAccount, "*", {}}};
+  out[2].resources = {auth::ResourceKey{auth::ResourceKey::kZone, "*", {}}};
+  return out;
+}
+
+bool validPresetToken(const std::string& t) {
+  if (t.size() != 40) return false;
+  for (char c : t)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticator& authn,
+                                         const Clock& clock, Random& rng,
+                                         const BootstrapPresets& presets,
+                                         const std::string& data_dir,
+                                         const std::string& api_base_url,
+                                         const std::string& delivery_base_url) {
+  auto done = store.getMeta("bootstrapped");
+  if (!done) return done.error();
+  if (*done) return BootstrapResult{};
+  if (!presets.api_token.empty() && !validPresetToken(presets.api_token))
+    return ApiError::internal("NUBIS_ADMIN_API_TOKEN must be 40 characters of [A-Za-z0-9_-]");
+
+  const int64_t now = clock.nowMicros();
+  store::UserRow user;
+  user.id = ids::newId(rng);
+  user.email = presets.email;
+  for (auto& c : user.email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string password = presets.password.empty() ? ids::newPassword(rng) : presets.password;
+  user.password_hash = hashPassword(password, rng);
+  if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
+  const std::string global_key = ids::newGlobalKey(rng);
+  user.global_key_hash = authn.hasher().hash("global_key", global_key);
+  user.created_on = user.modified_on = now;
+
+  store::AccountRow account;
+  account.id = ids::newId(rng);
+  account.name = user.email + "'s Account";
+  account.hash = ids::newAccountHash(rng);
+  account.created_on = now;
+
+  store::MembershipRow membership;
+  membership.id = ids::newId(rng);
+  membership.user_id = user.id;
+  membership.account_id = account.id;
+  membership.status = "accepted";
+  membership.roles_json = R"(["Administrator"])";
+  membership.created_on = now;
+
+  const std::string secret = presets.api_token.empty() ? ids::newTokenSecret(rng) : presets.api_token;
+  store::TokenRow token;
+  token.id = ids::newId(rng);
+  token.owner_kind = "user";
+  token.owner_id = user.id;
+  token.name = "Bootstrap token";
+  token.status = "active";
+  token.issued_on = token.modified_on = now / 1000000 * 1000000;
+  token.policies_json = auth::storePolicies(everything(user.id, rng));
+  token.secret_hash = authn.tokenKey(secret);
+  token.created_by = user.id;
+
+  json::object o{{"email", user.email},
+                 {"password", password},
+                 {"global_api_key", global_key},
+                 {"api_token", secret},
+                 {"api_token_id", token.id},
+                 {"user_id", user.id},
+                 {"account_id", account.id},
+                 {"account_hash", account.hash},
+                 {"api_base_url", api_base_url},
+                 {"delivery_base_url", delivery_base_url}};
+  BootstrapResult out{true, json::serialize(o)};
+  // The file first, the commit second: a crash in between leaves an uncommitted data dir that
+  // the next start bootstraps again (overwriting the file), never committed credentials that
+  // nobody was shown.
+  if (Status w = writeFileDurably(data_dir + "/bootstrap.json", out.json + "\n", 0600); !w)
+    return w.error();
+  Status st = store.transaction([&](store::Store& s) -> Status {
+    auto u = s.insertUser(user);
+    if (!u) return u.error();
+    auto a = s.insertAccount(account);
+    if (!a) return a.error();
+    auto m = s.insertMembership(membership);
+    if (!m) return m.error();
+    auto t = s.insertToken(token);
+    if (!t) return t.error();
+    if (!*u || !*a || !*m || !*t) return ApiError::internal("bootstrap rows conflict");
+    return s.setMeta("bootstrapped", std::to_string(now));
+  });
+  if (!st) return st.error();
+
+  return out;
+}
+
+}  // namespace nubis::app

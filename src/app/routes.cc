@@ -1,0 +1,18 @@
+#include "app/routes.h"
+
+#include "identity/identity_routes.h"
+#include "tokens/token_routes.h"
+#include "zones/zone_routes.h"
+
+namespace nubis::app {
+
+void registerAllRoutes(api::Router& router, Services& s) {
+  // /user/tokens*, /accounts/{account_id}/tokens*
+  tokens::registerRoutes(router, s.tokens);
+  // /user, /accounts*, /memberships*
+  identity::registerRoutes(router, identity::Deps{s.store, s.authn, s.clock});
+  // /zones, /zones/{zone_id}
+  zones::registerRoutes(router, s.zones);
+}
+
+}  // namespace nubis::app

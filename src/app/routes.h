@@ -1,0 +1,27 @@
+// Every route of the API, registered in one visible list (routes.cc), and the services behind
+// them.
+#pragma once
+
+#include "api/router.h"
+#include "auth/authenticator.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "store/store.h"
+#include "tokens/token_service.h"
+#include "zones/zone_service.h"
+
+namespace nubis::app {
+
+struct Services {
+  Services(store::Store& s, auth::Authenticator& a, const Clock& c, Random& r)
+      : store(s), authn(a), clock(c), tokens(s, a, c, r), zones(s, c, r) {}
+  store::Store& store;
+  auth::Authenticator& authn;
+  const Clock& clock;
+  tokens::TokenService tokens;
+  zones::ZoneService zones;
+};
+
+void registerAllRoutes(api::Router& router, Services& services);
+
+}  // namespace nubis::app

@@ -1,0 +1,72 @@
+// Authenticator: credential -> Principal, with an in-memory cache so the hot path (a known
+// token) costs one HMAC and one hash-map lookup and touches no storage.
+//
+// The cache is keyed by the credential's keyed hash and dropped whole on any change that could
+// alter a principal (token update/roll/delete, membership change): simple and at once correct.
+// A load racing with an invalidation is not cached (generation check).
+// last_used_on is recorded in memory and flushed to the store in batches, not written per request.
+//
+// Thread-safety: every method is safe from any thread. load*() and flushUses() block on the
+// store: call them from the worker pool.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include "auth/principal.h"
+#include "auth/secrets.h"
+#include "store/store.h"
+
+namespace nubis::auth {
+
+struct AuthResult {
+  std::shared_ptr<const Principal> principal;
+  AuthFailure failure = AuthFailure::kNone;
+};
+
+class Authenticator {
+ public:
+  Authenticator(store::Store& store, const SecretHasher& hasher)
+      : store_(store), hasher_(hasher) {}
+
+  // Cache keys (keyed hashes; never the secret itself).
+  std::string tokenKey(std::string_view secret) const { return hasher_.hash("token", secret); }
+  std::string globalKeyKey(std::string_view email, std::string_view key) const;
+
+  // Never blocks. nullptr on a miss.
+  std::shared_ptr<const Principal> cached(const std::string& cache_key) const;
+
+  // Blocking loads; they fill the cache on success.
+  Result<AuthResult> loadToken(const std::string& token_hash);
+  Result<AuthResult> loadGlobalKey(std::string_view email, std::string_view key,
+                                   const std::string& cache_key);
+  // Builds the principal for a token row (also used after create/update to answer requests).
+  Result<std::shared_ptr<const Principal>> principalFor(const store::TokenRow& row);
+
+  void invalidateAll();
+
+  void recordUse(const std::string& token_id, int64_t now_micros);
+  Status flushUses();
+
+  const SecretHasher& hasher() const { return hasher_; }
+
+ private:
+  Result<std::vector<std::string>> reachableAccounts(const std::string& user_id);
+  void put(const std::string& key, std::shared_ptr<const Principal> p, uint64_t generation);
+
+  store::Store& store_;
+  const SecretHasher& hasher_;
+
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Principal>> cache_;
+  std::atomic<uint64_t> generation_{0};
+
+  std::mutex uses_mu_;
+  std::unordered_map<std::string, int64_t> uses_;
+};
+
+}  // namespace nubis::auth

@@ -1,0 +1,83 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "base/ids.h"
+#include "base/random.h"
+#include "base/time_util.h"
+
+namespace nubis {
+namespace {
+
+TEST(Ids, ShapesMatchTheContract) {
+  SeededRandom rng(7);
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_TRUE(ids::isId(ids::newId(rng)));
+    std::string s = ids::newTokenSecret(rng);
+    ASSERT_EQ(s.size(), 40u);
+    for (char c : s) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+    std::string k = ids::newGlobalKey(rng);
+    EXPECT_EQ(k.size(), 37u);
+    EXPECT_TRUE(ids::isHex(k));
+    EXPECT_EQ(ids::newAccountHash(rng).size(), 22u);
+    std::string u = ids::newUuid(rng);
+    ASSERT_EQ(u.size(), 36u);
+    EXPECT_EQ(u[14], '4');
+    EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos);
+  }
+}
+
+TEST(Ids, OsRandomDoesNotRepeat) {
+  OsRandom rng;
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.insert(ids::newTokenSecret(rng)).second);
+}
+
+TEST(Ids, IsIdRejectsOtherShapes) {
+  EXPECT_FALSE(ids::isId("023e105f4ecef8ad9ca31a8372d0c35"));    // 31
+  EXPECT_FALSE(ids::isId("023E105F4ECEF8AD9CA31A8372D0C353"));   // upper case
+  EXPECT_FALSE(ids::isId("023e105f4ecef8ad9ca31a8372d0c35g"));   // not hex
+  EXPECT_TRUE(ids::isId("023e105f4ecef8ad9ca31a8372d0c353"));
+}
+
+struct TimeCase {
+  const char* text;
+  bool ok;
+  int64_t micros;
+};
+
+TEST(Time, ParsesRfc3339) {
+  const TimeCase cases[] = {
+      {"1970-01-01T00:00:00Z", true, 0},
+      {"2018-07-01T05:20:00Z", true, 1530422400LL * 1000000},
+      {"2018-07-01T05:20:00.5Z", true, 1530422400LL * 1000000 + 500000},
+      {"2018-07-01T07:20:00+02:00", true, 1530422400LL * 1000000},
+      {"2018-07-01T03:20:00-02:00", true, 1530422400LL * 1000000},
+      {"2020-02-29T00:00:00Z", true, 1582934400LL * 1000000},
+      {"2019-02-29T00:00:00Z", false, 0},
+      {"2018-13-01T00:00:00Z", false, 0},
+      {"2018-07-01T24:00:00Z", false, 0},
+      {"2018-07-01 05:20:00", false, 0},
+      {"2018-07-01T05:20:00", false, 0},
+      {"", false, 0},
+      {"2018-07-01T05:20:00Zjunk", false, 0},
+  };
+  for (const auto& c : cases) {
+    auto t = timeutil::parse(c.text);
+    EXPECT_EQ(t.has_value(), c.ok) << c.text;
+    if (c.ok && t) {
+      EXPECT_EQ(*t, c.micros) << c.text;
+    }
+  }
+}
+
+TEST(Time, FormatsRoundTrip) {
+  EXPECT_EQ(timeutil::formatSeconds(1530422400LL * 1000000), "2018-07-01T05:20:00Z");
+  EXPECT_EQ(timeutil::formatMicros(1530422400LL * 1000000 + 123456), "2018-07-01T05:20:00.123456Z");
+  EXPECT_EQ(timeutil::formatHttpDate(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+  for (int64_t t : {0LL, 951782400LL * 1000000, 4102444800LL * 1000000 + 1})
+    EXPECT_EQ(*timeutil::parse(timeutil::formatMicros(t)), t);
+}
+
+}  // namespace
+}  // namespace nubis

@@ -1,0 +1,198 @@
+// nubis: the command line. Thin: parses flags (and their NUBIS_* environment twins) into
+// app::Config, wires signals, and hands over to app::App.
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/app.h"
+#include "app/config.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/random.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(nubis — the Cloudflare API v4 and Cloudflare Images, on your own machine.
+
+Usage:
+  nubis serve [flags]     start the API and image delivery servers
+  nubis version           print the version
+  nubis --help            this text; `nubis serve --help` lists every flag
+)";
+
+constexpr const char* kServeUsage = R"(Usage: nubis serve [flags]
+
+Every flag can also be set as an environment variable NUBIS_<FLAG> (upper case, dashes as
+underscores), e.g. NUBIS_DATA_DIR=/var/lib/nubis. Flags win over the environment.
+
+  --data-dir DIR            database, pepper and bootstrap.json (default ./nubis-data)
+  --listen HOST:PORT        API and dashboard (default 127.0.0.1:8700; port 0 = any free port)
+  --delivery-listen HOST:PORT
+                            image delivery, imagedelivery.net style (default 127.0.0.1:8701)
+  --public-url URL          public base of the API (default http://HOST:PORT of --listen)
+  --delivery-url URL        base of delivery URLs in API responses (default from --delivery-listen)
+  --image-fetch-allow CIDR,...
+                            private ranges upload-by-URL may reach (default: public only)
+  --rate-limit on|off       Cloudflare's API rate limits (default on: 1200 per 5 min per user,
+                            200 per second per IP)
+  --trusted-proxies CIDR,...
+                            peers whose X-Forwarded-For names the client (default none)
+  --access-log on|off       one JSON line per request on stderr (default on)
+  --io-threads N            I/O threads (default: one per core)
+  --workers N               threads for blocking work: storage, hashing (default 4)
+
+First start on an empty data dir creates the admin user, an account, the Global API Key and a
+"Bootstrap token" with every permission; they are printed once and kept in DIR/bootstrap.json
+(mode 0600). Presets: NUBIS_ADMIN_EMAIL (default admin@nubis.local), NUBIS_ADMIN_PASSWORD,
+NUBIS_ADMIN_API_TOKEN (40 characters of [A-Za-z0-9_-]).
+Each start writes DIR/server.json with the bound URLs.
+SIGINT/SIGTERM: stop accepting, finish in-flight requests (up to 10 s), exit 0.
+)";
+
+std::string envName(const std::string& flag) {
+  std::string out = "NUBIS_";
+  for (char c : flag) out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out;
+}
+
+bool parseOnOff(const std::string& v, bool& out) {
+  if (v == "on" || v == "true" || v == "1") return out = true, true;
+  if (v == "off" || v == "false" || v == "0") return out = false, true;
+  return false;
+}
+
+bool parseSize(const std::string& v, size_t& out) {
+  if (v.empty() || v.size() > 6) return false;
+  for (char c : v)
+    if (c < '0' || c > '9') return false;
+  out = std::stoul(v);
+  return true;
+}
+
+int serve(const std::vector<std::string>& args) {
+  nubis::app::Config cfg;
+  struct Flag {
+    const char* name;
+    std::string* str = nullptr;
+    bool* onoff = nullptr;
+    size_t* size = nullptr;
+  };
+  std::vector<Flag> flags = {
+      {"data-dir", &cfg.data_dir},       {"listen", &cfg.listen},
+      {"delivery-listen", &cfg.delivery_listen}, {"public-url", &cfg.public_url},
+      {"delivery-url", &cfg.delivery_url}, {"image-fetch-allow", &cfg.image_fetch_allow},
+      {"trusted-proxies", &cfg.trusted_proxies},
+      {"rate-limit", nullptr, &cfg.rate_limit}, {"access-log", nullptr, &cfg.access_log},
+      {"io-threads", nullptr, nullptr, &cfg.io_threads}, {"workers", nullptr, nullptr, &cfg.workers},
+  };
+  auto apply = [](const Flag& f, const std::string& v, const std::string& source) {
+    bool ok = true;
+    if (f.str) *f.str = v;
+    if (f.onoff) ok = parseOnOff(v, *f.onoff);
+    if (f.size) ok = parseSize(v, *f.size);
+    if (!ok) {
+      std::fprintf(stderr, "nubis: %s: invalid value \"%s\" for --%s\n", source.c_str(), v.c_str(), f.name);
+      std::exit(2);
+    }
+  };
+  for (const auto& f : flags)
+    if (const char* v = std::getenv(envName(f.name).c_str()); v && *v) apply(f, v, envName(f.name));
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(kServeUsage, stdout);
+      return 0;
+    }
+    if (a.rfind("--", 0) != 0) {
+      std::fprintf(stderr, "nubis serve: unexpected argument \"%s\" (see nubis serve --help)\n", a.c_str());
+      return 2;
+    }
+    std::string name = a.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    const Flag* found = nullptr;
+    for (const auto& f : flags)
+      if (name == f.name) found = &f;
+    if (!found) {
+      std::fprintf(stderr, "nubis serve: unknown flag --%s (see nubis serve --help)\n", name.c_str());
+      return 2;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "nubis serve: --%s needs a value\n", name.c_str());
+        return 2;
+      }
+      value = args[++i];
+    }
+    apply(*found, value, "--" + name);
+  }
+
+  // Signals are taken synchronously by this thread; every other thread blocks them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  nubis::SystemClock clock;
+  nubis::OsRandom rng;
+  nubis::StderrLogger log;
+  auto app = nubis::app::App::create(cfg, clock, rng, log);
+  if (!app) {
+    std::fprintf(stderr, "nubis: %s\n", app.error().detail.empty() ? app.error().message.c_str()
+                                                                   : app.error().detail.c_str());
+    return 1;
+  }
+  if (auto st = (*app)->start(); !st) {
+    std::fprintf(stderr, "nubis: %s\n", st.error().detail.c_str());
+    return 1;
+  }
+  if (!(*app)->bootstrapJson().empty()) {
+    std::printf(
+        "Nubis initialised %s. These credentials are shown once (also in %s/bootstrap.json):\n%s\n",
+        cfg.data_dir.c_str(), cfg.data_dir.c_str(), (*app)->bootstrapJson().c_str());
+  }
+  std::printf("Nubis API on %s, image delivery on %s\n", (*app)->apiBaseUrl().c_str(),
+              (*app)->deliveryBaseUrl().c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::fprintf(stderr, "{\"event\":\"draining\",\"signal\":%d}\n", sig);
+  (*app)->drain();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((*app)->openConnections() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  (*app)->stop();
+  std::fprintf(stderr, "{\"event\":\"stopped\"}\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "version" || args[0] == "--version") {
+    std::printf("nubis %s\n", NUBIS_VERSION);
+    return 0;
+  }
+  if (args[0] == "serve") return serve({args.begin() + 1, args.end()});
+  std::fprintf(stderr, "nubis: unknown command \"%s\"\n%s", args[0].c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,205 @@
+#include "http/session.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <iterator>
+#include <string>
+
+namespace nubis::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::as_tuple;
+using asio::use_awaitable;
+
+uint64_t ConnectionRegistry::add(std::function<void()> close_if_idle) {
+  std::lock_guard lock(mu_);
+  uint64_t id = next_++;
+  entries_.emplace(id, std::move(close_if_idle));
+  return id;
+}
+
+void ConnectionRegistry::remove(uint64_t id) {
+  std::lock_guard lock(mu_);
+  entries_.erase(id);
+}
+
+void ConnectionRegistry::closeIdle() {
+  std::lock_guard lock(mu_);
+  for (auto& [id, fn] : entries_) fn();
+}
+
+size_t ConnectionRegistry::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+namespace {
+
+// Shared between the session coroutine and the drain path; only touched on the session's own
+// single-threaded io_context.
+struct SessionState {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;
+};
+
+struct Deregister {
+  std::shared_ptr<ConnectionRegistry> registry;
+  uint64_t id;
+  ~Deregister() { registry->remove(id); }
+};
+
+bool isParseError(const boost::system::error_code& ec) {
+  return ec.category() == beast::http::make_error_code(beast::http::error::bad_method).category() &&
+         ec != beast::http::error::end_of_stream && ec != beast::http::error::partial_message;
+}
+
+// Framing rules beyond Beast's parser (RFC 9112 §6): a request that could be read two ways is
+// refused, never guessed at.
+const char* framingProblem(const RequestHeader& h) {
+  size_t cl = h.count(bhttp::field::content_length);
+  size_t te = h.count(bhttp::field::transfer_encoding);
+  if (cl > 0 && te > 0) return "Content-Length and Transfer-Encoding together";
+  if (cl > 1) return "more than one Content-Length";
+  if (te > 1) return "more than one Transfer-Encoding";
+  if (te == 1) {
+    std::string_view v = h[bhttp::field::transfer_encoding];
+    if (v != "chunked") return "unsupported Transfer-Encoding";
+  }
+  return nullptr;
+}
+
+asio::awaitable<void> sendAndClose(beast::tcp_stream& stream, Response res,
+                                   const HttpLimits& limits) {
+  res.keep_alive(false);
+  res.prepare_payload();
+  stream.expires_after(limits.write_timeout);
+  co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
+}
+
+}  // namespace
+
+asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
+                                 const HttpLimits& limits,
+                                 std::shared_ptr<ConnectionRegistry> registry, Logger& log) {
+  beast::tcp_stream stream(std::move(socket));
+  ConnInfo info;
+  boost::system::error_code ec;
+  auto remote = stream.socket().remote_endpoint(ec);
+  if (ec) co_return;
+  info.peer = remote.address();
+  info.peer_port = remote.port();
+
+  auto state = std::make_shared<SessionState>();
+  state->stream = &stream;
+  auto ex = co_await asio::this_coro::executor;
+  Deregister dereg{registry, registry->add([state, ex] {
+                     asio::post(ex, [state] {
+                       if (state->idle && state->stream) {
+                         boost::system::error_code ignored;
+                         state->stream->socket().close(ignored);
+                       }
+                     });
+                   })};
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    state->idle = true;
+    if (registry->draining) break;
+    if (buffer.size() == 0) {
+      // Waiting for the next request on a kept-alive connection.
+      stream.expires_after(limits.idle_timeout);
+      auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), as_tuple(use_awaitable));
+      if (rec) break;
+      buffer.commit(n);
+    }
+    state->idle = false;
+
+    bhttp::request_parser<bhttp::empty_body> head;
+    head.header_limit(static_cast<std::uint32_t>(limits.header_limit_bytes));
+    stream.expires_after(limits.header_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, head, as_tuple(use_awaitable));
+    if (hec) {
+      if (hec == bhttp::error::header_limit) {
+        co_await sendAndClose(stream, handler.transportError(431, "request header too large", ""),
+                              limits);
+      } else if (isParseError(hec)) {
+        co_await sendAndClose(
+            stream, handler.transportError(400, "malformed HTTP request: " + hec.message(), ""),
+            limits);
+      }
+      break;
+    }
+    const RequestHeader& h = head.get();
+    std::string target(h.target());
+    if (static_cast<size_t>(std::distance(h.begin(), h.end())) > limits.max_header_count) {
+      co_await sendAndClose(stream, handler.transportError(431, "too many header fields", target),
+                            limits);
+      break;
+    }
+    if (const char* problem = framingProblem(h)) {
+      co_await sendAndClose(stream, handler.transportError(400, problem, target), limits);
+      break;
+    }
+    uint64_t limit = handler.bodyLimit(h);
+    if (head.content_length() && *head.content_length() > limit) {
+      co_await sendAndClose(stream, handler.transportError(413, "request body too large", target),
+                            limits);
+      break;
+    }
+    if (h[bhttp::field::expect] == "100-continue" && !head.is_done()) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream.expires_after(limits.write_timeout);
+      auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue),
+                                                  as_tuple(use_awaitable));
+      if (wec) break;
+    }
+
+    bhttp::request_parser<bhttp::string_body> parser(std::move(head));
+    parser.body_limit(limit);
+    if (!parser.is_done()) {
+      stream.expires_after(limits.body_timeout);
+      auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, as_tuple(use_awaitable));
+      if (bec) {
+        if (bec == bhttp::error::body_limit) {
+          co_await sendAndClose(stream,
+                                handler.transportError(413, "request body too large", target),
+                                limits);
+        } else if (isParseError(bec)) {
+          co_await sendAndClose(
+              stream, handler.transportError(400, "malformed request body: " + bec.message(), target),
+              limits);
+        }
+        break;
+      }
+    }
+
+    Request req = parser.release();
+    bool keep_alive = req.keep_alive();
+    Response res;
+    try {
+      res = co_await handler.handle(req, info);
+    } catch (const std::exception& e) {
+      log.error("handler_exception", e.what());
+      res = handler.transportError(500, "internal error", target);
+      keep_alive = false;
+    }
+    res.keep_alive(keep_alive && !registry->draining);
+    res.prepare_payload();
+    stream.expires_after(limits.write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
+    if (wec || !res.keep_alive()) break;
+  }
+  state->stream = nullptr;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream.socket().close(ec);
+}
+
+}  // namespace nubis::http

@@ -1,0 +1,72 @@
+// Row types: what the store keeps, with no Cloudflare JSON shapes and no behaviour.
+//
+// Times are microseconds since the Unix epoch (UTC). Optional columns are std::optional.
+// Policies and conditions are stored as the JSON text auth/ produced; the store never parses them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace nubis::store {
+
+struct UserRow {
+  std::string id;  // 32 hex
+  std::string email;
+  std::optional<std::string> first_name, last_name, telephone, country, zipcode;
+  std::string global_key_hash;  // HMAC-SHA-256 hex of the Global API Key (never the key)
+  std::string password_hash;    // argon2id encoded string for the dashboard
+  int64_t created_on = 0;
+  int64_t modified_on = 0;
+};
+
+struct AccountRow {
+  std::string id;    // 32 hex
+  std::string name;  // <= 100
+  std::string hash;  // Images account hash, 22 base64url chars, unique
+  std::string type = "standard";
+  std::string settings_json = "{}";  // {"enforce_twofactor":false,...}
+  int64_t created_on = 0;
+};
+
+struct MembershipRow {
+  std::string id;  // 32 hex
+  std::string user_id;
+  std::string account_id;
+  std::string status;  // accepted | pending | rejected
+  std::string roles_json = "[]";  // ["Administrator"]
+  int64_t created_on = 0;
+};
+
+struct TokenRow {
+  std::string id;          // 32 hex
+  std::string owner_kind;  // "user" | "account"
+  std::string owner_id;    // user id or account id
+  std::string name;
+  std::string status;  // active | disabled (expired is derived from expires_on)
+  int64_t issued_on = 0;
+  int64_t modified_on = 0;
+  std::optional<int64_t> last_used_on;
+  std::optional<int64_t> not_before;
+  std::optional<int64_t> expires_on;
+  std::string policies_json = "[]";
+  std::string condition_json;  // "" = no condition
+  std::string secret_hash;     // HMAC-SHA-256 hex of the secret; unique
+  std::string created_by;      // user id that created it (for account tokens' creator email)
+};
+
+struct ZoneRow {
+  std::string id;  // 32 hex
+  std::string account_id;
+  std::string name;    // lower-case FQDN, unique
+  std::string status;  // initializing | pending | active | moved
+  std::string type;    // full | partial | secondary
+  bool paused = false;
+  int64_t development_mode = 0;
+  std::string name_servers_json = "[]";
+  std::optional<int64_t> activated_on;
+  int64_t created_on = 0;
+  int64_t modified_on = 0;
+};
+
+}  // namespace nubis::store
