@@ -28,6 +28,8 @@ ApiError error(Err e, std::string_view suffix) {
 ApiError invalid(std::string_view message) { return error(Err::Validation, message); }
 
 ApiError noRoute(std::string_view path) {
+  // Cloudflare names the path below its /client/v4 prefix ("Could not route to /zones/<id>").
+  if (path.starts_with("/client/v4/")) path.remove_prefix(10);
   ApiError e = error(Err::CouldNotRoute, std::string(path) +
                                             ", perhaps your object identifier is invalid?");
   // Cloudflare lists both errors side by side.
