@@ -210,7 +210,7 @@ asio::awaitable<http::Response> Dispatcher::handle(http::Request& req, const htt
   const int64_t t0 = clock_.nowMicros();
   RateDecision rate;
   std::string token_id;
-  std::string route_name = "unmatched";
+  std::string_view route_name = "unmatched";
   Result<Reply> result = error(Err::NoRoute);
 
   auto target = parseTarget(req.target());

@@ -7,7 +7,7 @@ namespace nubis::api {
 void Metrics::request(std::string_view route, unsigned status, int64_t micros) {
   {
     std::lock_guard lock(mu_);
-    ++requests_[{std::string(route), status}];
+    ++requests_[{route, status}];
   }
   double secs = static_cast<double>(micros) / 1e6;
   size_t i = 0;
@@ -35,7 +35,7 @@ std::string Metrics::render() const {
   out += "# TYPE nubis_http_requests_total counter\n";
   for (const auto& [k, v] : requests_) {
     std::snprintf(buf, sizeof buf, "nubis_http_requests_total{route=\"%s\",status=\"%u\"} %llu\n",
-                  k.first.c_str(), k.second, static_cast<unsigned long long>(v));
+                  std::string(k.first).c_str(), k.second, static_cast<unsigned long long>(v));
     out += buf;
   }
   out += "# HELP nubis_auth_failures_total Refused credentials, by reason.\n";

@@ -20,6 +20,7 @@ namespace nubis::api {
 
 class Metrics {
  public:
+  // `route` must outlive the Metrics (route patterns live in the Router; literals are static).
   void request(std::string_view route, unsigned status, int64_t micros);
   void authFailure(std::string_view reason);
   void rateLimited(std::string_view kind);
@@ -31,7 +32,7 @@ class Metrics {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, unsigned>, uint64_t> requests_;
+  std::map<std::pair<std::string_view, unsigned>, uint64_t> requests_;
   std::map<std::string, uint64_t> auth_failures_;
   std::map<std::string, uint64_t> rate_limited_;
   std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets_{};

@@ -13,6 +13,8 @@
 #include <iterator>
 #include <string>
 
+#include "http/framing.h"
+
 namespace nubis::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -59,21 +61,6 @@ struct Deregister {
 bool isParseError(const boost::system::error_code& ec) {
   return ec.category() == beast::http::make_error_code(beast::http::error::bad_method).category() &&
          ec != beast::http::error::end_of_stream && ec != beast::http::error::partial_message;
-}
-
-// Framing rules beyond Beast's parser (RFC 9112 §6): a request that could be read two ways is
-// refused, never guessed at.
-const char* framingProblem(const RequestHeader& h) {
-  size_t cl = h.count(bhttp::field::content_length);
-  size_t te = h.count(bhttp::field::transfer_encoding);
-  if (cl > 0 && te > 0) return "Content-Length and Transfer-Encoding together";
-  if (cl > 1) return "more than one Content-Length";
-  if (te > 1) return "more than one Transfer-Encoding";
-  if (te == 1) {
-    std::string_view v = h[bhttp::field::transfer_encoding];
-    if (v != "chunked") return "unsupported Transfer-Encoding";
-  }
-  return nullptr;
 }
 
 asio::awaitable<void> sendAndClose(beast::tcp_stream& stream, Response res,
@@ -148,7 +135,10 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
       co_await sendAndClose(stream, handler.transportError(400, problem, target), limits);
       break;
     }
-    uint64_t limit = handler.bodyLimit(h);
+    // Only requests that carry a body need the route's limit (saves a route lookup per GET).
+    const bool has_body = h.count(bhttp::field::content_length) > 0 ||
+                          h.count(bhttp::field::transfer_encoding) > 0;
+    uint64_t limit = has_body ? handler.bodyLimit(h) : 0;
     if (head.content_length() && *head.content_length() > limit) {
       co_await sendAndClose(stream, handler.transportError(413, "request body too large", target),
                             limits);

@@ -83,7 +83,7 @@ void registerRoutes(api::Router& router, Deps d) {
 
   router.add({verb::patch, "/client/v4/user", groups({g::kUserDetailsWrite}, Scope::kUser), 16 * 1024,
               false,
-              [&st, &d](Context& ctx) -> Result<Reply> {
+              [&st, d](Context& ctx) -> Result<Reply> {
                 auto body = api::parseJsonObject(ctx.req.body(), false);
                 if (!body) return body.error();
                 auto u = currentUser(st, ctx);
@@ -152,7 +152,7 @@ void registerRoutes(api::Router& router, Deps d) {
 
   router.add({verb::put, "/client/v4/accounts/{account_id}",
               groups({g::kAccountSettingsWrite}, Scope::kAccount), 16 * 1024, false,
-              [&st, &d](Context& ctx) -> Result<Reply> {
+              [&st, d](Context& ctx) -> Result<Reply> {
                 auto body = api::parseJsonObject(ctx.req.body(), false);
                 if (!body) return body.error();
                 auto a = st.getAccount(std::string(ctx.param("account_id")));

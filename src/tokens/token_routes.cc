@@ -163,7 +163,8 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
               [&svc, f](Context& ctx) -> Result<Reply> {
                 auto body = api::parseJsonObject(ctx.req.body(), true);
                 if (!body) return body.error();
-                auto secret = svc.roll(ownerOf(f, ctx), std::string(ctx.param("token_id")));
+                auto secret = svc.roll(ownerOf(f, ctx), *ctx.principal,
+                                       std::string(ctx.param("token_id")));
                 if (!secret) return secret.error();
                 return ok(json::value(*secret));
               },

@@ -104,6 +104,12 @@ Result<TokenService::Fields> TokenService::parse(const Owner& owner, const auth:
   }
   if (Status st = checkOwnerScope(owner, f.policies); !st) return st.error();
 
+  if (Status st = checkCeiling(actor, f.policies); !st) return st.error();
+  return f;
+}
+
+Status TokenService::checkCeiling(const auth::Principal& actor,
+                                  const std::vector<auth::Policy>& requested) {
   auth::CeilingContext ctx;
   ctx.unrestricted = actor.kind == auth::Principal::Kind::kGlobalKey;
   ctx.user_id = actor.user_id;
@@ -113,8 +119,7 @@ Result<TokenService::Fields> TokenService::parse(const Owner& owner, const auth:
     if (!zone || !*zone) return std::nullopt;
     return (*zone)->account_id;
   };
-  if (Status st = auth::checkCeiling(actor.policies, f.policies, ctx); !st) return st.error();
-  return f;
+  return auth::checkCeiling(actor.policies, requested, ctx);
 }
 
 Result<std::vector<store::TokenRow>> TokenService::list(const Owner& owner) {
@@ -185,9 +190,13 @@ Result<store::TokenRow> TokenService::update(const Owner& owner, const auth::Pri
   return *row;
 }
 
-Result<std::string> TokenService::roll(const Owner& owner, const std::string& id) {
+Result<std::string> TokenService::roll(const Owner& owner, const auth::Principal& actor,
+                                       const std::string& id) {
   auto row = get(owner, id);
   if (!row) return row.error();
+  auto policies = auth::loadPolicies(row->policies_json);
+  if (!policies) return policies.error();
+  if (Status st = checkCeiling(actor, *policies); !st) return st.error();
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::string secret = ids::newTokenSecret(rng_);
     auto ok = store_.rollToken(id, authn_.tokenKey(secret), clock_.nowMicros() / 1000000 * 1000000);

@@ -41,7 +41,9 @@ class TokenService {
                               const boost::json::object& body);
   Result<store::TokenRow> update(const Owner& owner, const auth::Principal& actor,
                                  const std::string& id, const boost::json::object& body);
-  Result<std::string> roll(const Owner& owner, const std::string& id);
+  // Rolling reveals a secret, so the actor must cover every grant of the token it rolls
+  // (otherwise API Tokens Write alone would yield any broader token's powers).
+  Result<std::string> roll(const Owner& owner, const auth::Principal& actor, const std::string& id);
   Result<std::string> remove(const Owner& owner, const std::string& id);
 
   // The token's JSON as the API shows it (never the secret).
@@ -54,6 +56,7 @@ class TokenService {
   struct Fields;
   Result<Fields> parse(const Owner& owner, const auth::Principal& actor,
                        const boost::json::object& body, bool is_update);
+  Status checkCeiling(const auth::Principal& actor, const std::vector<auth::Policy>& requested);
   Status checkOwnerScope(const Owner& owner, const std::vector<auth::Policy>& policies);
 
   store::Store& store_;

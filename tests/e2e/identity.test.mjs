@@ -3,7 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedServer } from './lib/server.mjs';
+import { liveSharedServer } from './lib/server.mjs';
 import {
   Cleanup,
   HEX32,
@@ -18,7 +18,7 @@ import {
   uniqueZoneName,
 } from './lib/api.mjs';
 
-const srv = sharedServer();
+const srv = await liveSharedServer();
 const B = srv.bootstrap;
 const A = B.account_id;
 const admin = tokenClient(srv.apiBase, B.api_token);
@@ -36,6 +36,14 @@ function assertResultInfo(ri, { page, per_page, count, total_count }) {
   for (const k of ['page', 'per_page', 'count', 'total_count']) assert.equal(typeof ri[k], 'number', `result_info.${k}`);
   if ('total_pages' in ri) assert.equal(ri.total_pages, Math.ceil(ri.total_count / ri.per_page));
 }
+
+describe('envelope everywhere', () => {
+  test('unknown route and unsupported method: 4xx JSON envelope', async () => {
+    assertFail(await get('/no/such/route'), '4xx');
+    assertFail(await raw(srv.apiBase, 'POST', '/user', { token: B.api_token, json: {} }), '4xx');
+    assertFail(await raw(srv.apiBase, 'DELETE', '/accounts', { token: B.api_token }), '4xx');
+  });
+});
 
 describe('user', () => {
   test('user.get returns the bootstrap user', async () => {
@@ -235,6 +243,16 @@ describe('zones', () => {
     assert.ok(otherStatus.every((z) => z.status === other));
   });
 
+  test('name filter operators: contains:, starts_with:, ends_with:', async () => {
+    const expected = made.map((z) => z.id).sort();
+    const contains = await collect(admin.zones.list({ name: `contains:-${run}-`, per_page: 50 }));
+    assert.deepEqual(contains.map((z) => z.id).sort(), expected);
+    const starts = await collect(admin.zones.list({ name: `starts_with:e2e-list-${run}`, per_page: 50 }));
+    assert.deepEqual(starts.map((z) => z.id).sort(), expected);
+    const ends = await collect(admin.zones.list({ name: `ends_with:${run}-g.com`, per_page: 50 }));
+    assert.deepEqual(ends.map((z) => z.id), [made[6].id]);
+  });
+
   test('pagination: for await at per_page 5 and result_info', async () => {
     const total = assertOk(await get(`/zones?account.id=${A}&per_page=50`)).length;
     const first = await get(`/zones?account.id=${A}&per_page=50`);
@@ -277,6 +295,20 @@ describe('zones', () => {
     assert.equal(log.length, 1, 'a 400 must not be retried');
     const same = await collect(admin.zones.list({ name: made[0].name }));
     assert.equal(same.length, 1);
+  });
+
+  test('racing creates of one name: exactly one zone, the others 400 / 1061', async () => {
+    const name = uniqueZoneName('race');
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => admin.zones.create({ account: { id: A }, name })),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled').map((r) => cleanup.zone(r.value));
+    assert.equal(won.length, 1, `winners: ${JSON.stringify(won.map((z) => z.id))}`);
+    for (const r of results.filter((x) => x.status === 'rejected')) {
+      assert.equal(r.reason.status, 400, String(r.reason));
+      assert.equal(r.reason.errors[0].code, 1061, String(r.reason));
+    }
+    assert.deepEqual((await collect(admin.zones.list({ name }))).map((z) => z.id), [won[0].id]);
   });
 
   test('invalid zone name and unknown account are rejected', async () => {

@@ -2,7 +2,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedServer } from './lib/server.mjs';
+import { liveSharedServer } from './lib/server.mjs';
 import {
   Cleanup,
   HEX32,
@@ -20,7 +20,7 @@ import {
   zoneRes,
 } from './lib/api.mjs';
 
-const srv = sharedServer();
+const srv = await liveSharedServer();
 const B = srv.bootstrap;
 const admin = tokenClient(srv.apiBase, B.api_token);
 const cleanup = new Cleanup(admin, B.account_id);
@@ -84,6 +84,23 @@ describe('Global API Key through the SDK', () => {
     await c.user.edit({ zipcode: before.zipcode ?? null });
   });
 
+  test('account-owned token management is not /user/tokens*: the key may use it', async () => {
+    const c = legacy();
+    const t = cleanup.accountToken(
+      await c.accounts.tokens.create({
+        account_id: B.account_id,
+        name: uniqueName('e2e-acct-by-key'),
+        policies: [allow([PG.ACCOUNT_SETTINGS_READ], { [`com.cloudflare.api.account.${B.account_id}`]: '*' })],
+      }),
+    );
+    assert.match(t.id, HEX32);
+    assert.equal(typeof t.value, 'string');
+    const listed = await collect(c.accounts.tokens.list({ account_id: B.account_id }));
+    assert.ok(listed.some((x) => x.id === t.id));
+    assert.deepEqual(await c.accounts.tokens.delete(t.id, { account_id: B.account_id }), { id: t.id });
+    cleanup.accountTokens.delete(t.id);
+  });
+
   test('/user/tokens* need a token: the key gets a 4xx and no success', async () => {
     const c = legacy();
     await expectApiError(c.user.tokens.verify(), '4xx');
@@ -95,9 +112,18 @@ describe('Global API Key through the SDK', () => {
       }),
       '4xx',
     );
-    const res = await raw(srv.apiBase, 'GET', '/user/tokens/verify', { headers: keyHeaders() });
-    assert.ok(res.status >= 400 && res.status < 500, `HTTP ${res.status} ${res.text}`);
-    assertFail(res, '4xx');
+    // A throwaway token, so that a server wrongly accepting the key cannot roll the bootstrap token.
+    const victim = await admin.user.tokens.create({
+      name: uniqueName('e2e-key-victim'),
+      policies: [allow([PG.USER_DETAILS_READ], { [`com.cloudflare.api.user.${B.user_id}`]: '*' })],
+    });
+    cleanup.userToken(victim);
+    for (const p of ['/user/tokens/verify', '/user/tokens', '/user/tokens/permission_groups', `/user/tokens/${victim.id}`]) {
+      assertFail(await raw(srv.apiBase, 'GET', p, { headers: keyHeaders() }), '4xx');
+    }
+    assertFail(await raw(srv.apiBase, 'PUT', `/user/tokens/${victim.id}/value`, { headers: keyHeaders() }), '4xx');
+    assertFail(await raw(srv.apiBase, 'DELETE', `/user/tokens/${victim.id}`, { headers: keyHeaders() }), '4xx');
+    assert.equal((await tokenClient(srv.apiBase, victim.value).user.tokens.verify()).id, victim.id);
     const all = await collect(admin.user.tokens.list({ per_page: 50 }));
     assert.ok(!all.some((t) => t.name.startsWith('e2e-by-key')), 'a token was created with the global key');
   });

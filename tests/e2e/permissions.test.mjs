@@ -3,7 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedServer } from './lib/server.mjs';
+import { liveSharedServer } from './lib/server.mjs';
 import {
   Cleanup,
   NO_PERMISSION_CODES,
@@ -25,7 +25,7 @@ import {
   zoneRes,
 } from './lib/api.mjs';
 
-const srv = sharedServer();
+const srv = await liveSharedServer();
 const B = srv.bootstrap;
 const A = B.account_id;
 const admin = tokenClient(srv.apiBase, B.api_token);

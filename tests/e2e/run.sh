@@ -2,10 +2,12 @@
 # End-to-end suite: boots Nubis on a temporary data dir and runs the node:test files against it with
 # the official `cloudflare` SDK.
 #
-#   bash tests/e2e/run.sh <path-to-nubis-binary> [extra node --test arguments, e.g. a test file]
+#   bash tests/e2e/run.sh <path-to-nubis-binary> [extra node --test arguments / test files]
 #
-# Talks to 127.0.0.1 only. Exit code is node's (non-zero when a test failed or the server did not
-# start).
+# Talks to 127.0.0.1 only. The exit code is node's, and non-zero as well when the server did not
+# start or crashed during the run. A crashed shared server is restarted on the same data dir (same
+# bootstrap credentials and state) so that one crash fails the tests that hit it, not every file
+# after it; the crash is reported at the end and fails the run.
 set -uo pipefail
 
 if [ $# -lt 1 ]; then
@@ -31,16 +33,24 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nubis-e2e.XXXXXX")
 DATA=$TMP/data
 LOG=$TMP/server.log
+CRASHES=$TMP/crashes
+PIDFILE=$TMP/server.pid
+STOP=$TMP/stop
 mkdir -p "$DATA"
-SERVER_PID=""
+SUPERVISOR=""
 
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null
-    wait "$SERVER_PID" 2>/dev/null
+  touch "$STOP"
+  if [ -f "$PIDFILE" ]; then
+    local pid
+    pid=$(cat "$PIDFILE")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null
+    fi
   fi
+  [ -n "$SUPERVISOR" ] && wait "$SUPERVISOR" 2>/dev/null
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -53,13 +63,31 @@ unset CLOUDFLARE_API_TOKEN CLOUDFLARE_API_KEY CLOUDFLARE_EMAIL CLOUDFLARE_API_US
       CLOUDFLARE_BASE_URL CLOUDFLARE_CUSTOM_HEADERS CLOUDFLARE_LOG
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 
+# Runs the shared server; restarts it (at most 20 times) if it dies while the suite is running.
 # The bootstrap token's secret is Cloudflare's documented example token, so the seed curl lines
 # work verbatim.
-NUBIS_ADMIN_API_TOKEN=YQSn-xWAQiiEh9qM58wZNnyQS7FUdoqGIUAbrh7T \
-NUBIS_RATE_LIMIT=off \
-NUBIS_TRUSTED_PROXIES=127.0.0.1/32 \
-  "$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --delivery-listen 127.0.0.1:0 >"$LOG" 2>&1 &
-SERVER_PID=$!
+supervise() {
+  local restarts=0 pid rc
+  while :; do
+    NUBIS_ADMIN_API_TOKEN=YQSn-xWAQiiEh9qM58wZNnyQS7FUdoqGIUAbrh7T \
+    NUBIS_RATE_LIMIT=off \
+    NUBIS_TRUSTED_PROXIES=127.0.0.1/32 \
+      "$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --delivery-listen 127.0.0.1:0 >>"$LOG" 2>&1 &
+    pid=$!
+    echo "$pid" >"$PIDFILE"
+    wait "$pid"
+    rc=$?
+    [ -f "$STOP" ] && return 0
+    if [ $rc -gt 128 ]; then rc="signal $((rc - 128))"; else rc="status $rc"; fi
+    echo "$(date -u +%H:%M:%S) nubis (pid $pid) exited with $rc" >>"$CRASHES"
+    echo "--- crash: nubis exited with $rc; log tail above ---" >>"$LOG"
+    restarts=$((restarts + 1))
+    [ $restarts -ge 20 ] && return 1
+    rm -f "$DATA/server.json"
+  done
+}
+supervise &
+SUPERVISOR=$!
 
 fail_start() {
   echo "e2e: nubis did not start: $1" >&2
@@ -69,40 +97,44 @@ fail_start() {
 }
 
 # Wait (at most 15 s) for server.json and a 200 from /healthz.
-API_BASE=$(node --input-type=module -e '
+node --input-type=module -e '
   import fs from "node:fs";
-  const [file, pid] = process.argv.slice(1);
+  const [file, pidfile] = process.argv.slice(1);
   const deadline = Date.now() + 15000;
-  const alive = () => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
+  const alive = () => { try { process.kill(Number(fs.readFileSync(pidfile, "utf8")), 0); return true; } catch { return false; } };
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   let info = null;
   while (Date.now() < deadline) {
-    if (!alive()) { console.error("server exited"); process.exit(1); }
     try { info = JSON.parse(fs.readFileSync(file, "utf8")); } catch { info = null; }
     if (info && info.api_base_url) break;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
+    if (fs.existsSync(pidfile) && !alive()) { console.error("the server exited"); process.exit(1); }
   }
   if (!info || !info.api_base_url) { console.error("no server.json within 15 s"); process.exit(1); }
   const origin = new URL(info.api_base_url).origin;
   while (Date.now() < deadline) {
     try {
       const res = await fetch(origin + "/healthz", { signal: AbortSignal.timeout(1000) });
-      if (res.status === 200) { console.log(info.api_base_url + " " + (info.delivery_base_url || "")); process.exit(0); }
+      if (res.status === 200) process.exit(0);
     } catch {}
-    if (!alive()) { console.error("server exited"); process.exit(1); }
-    await new Promise((r) => setTimeout(r, 50));
+    if (!alive()) { console.error("the server exited"); process.exit(1); }
+    await sleep(50);
   }
   console.error("/healthz not 200 within 15 s");
   process.exit(1);
-' "$DATA/server.json" "$SERVER_PID" 2>"$TMP/wait.err") || fail_start "$(cat "$TMP/wait.err")"
-
+' "$DATA/server.json" "$PIDFILE" 2>"$TMP/wait.err" || fail_start "$(cat "$TMP/wait.err")"
+[ -f "$CRASHES" ] && fail_start "the server exited: $(cat "$CRASHES")"
 [ -f "$DATA/bootstrap.json" ] || fail_start "no bootstrap.json in the data dir"
 
-export NUBIS_API_BASE=${API_BASE%% *}
-export NUBIS_DELIVERY_BASE=${API_BASE#* }
+# The tests read the current server.json from NUBIS_DATA_DIR (it changes if the server is
+# restarted); NUBIS_API_BASE / NUBIS_DELIVERY_BASE are the first start's values, for other tools.
+read -r NUBIS_API_BASE NUBIS_DELIVERY_BASE < <(node -e '
+  const i = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(i.api_base_url, i.delivery_base_url || "");' "$DATA/server.json")
+export NUBIS_API_BASE NUBIS_DELIVERY_BASE
 export NUBIS_DATA_DIR=$DATA
 export NUBIS_BIN=$BIN
-export NUBIS_SERVER_PID=$SERVER_PID
-echo "e2e: nubis pid $SERVER_PID at $NUBIS_API_BASE"
+echo "e2e: nubis pid $(cat "$PIDFILE") at $NUBIS_API_BASE"
 
 if [ $# -gt 0 ]; then
   TESTS=("$@")
@@ -113,12 +145,15 @@ fi
 node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec "${TESTS[@]}"
 RC=$?
 
-if [ $RC -ne 0 ]; then
+if [ -f "$CRASHES" ]; then
+  echo
+  echo "e2e: THE SHARED SERVER CRASHED during the run (restarted on the same data dir each time):"
+  sed 's/^/  /' "$CRASHES"
+  echo "--- server log around the first crash ---"
+  grep -n -m1 -B 12 -- '--- crash:' "$LOG" | sed 's/^[0-9]*[-:]//'
+  [ $RC -ne 0 ] || RC=1
+elif [ $RC -ne 0 ]; then
   echo "--- server log (last 40 lines) ---"
   tail -n 40 "$LOG"
-fi
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-  echo "e2e: the shared server died during the run" >&2
-  [ $RC -ne 0 ] || RC=1
 fi
 exit $RC

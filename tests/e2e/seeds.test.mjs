@@ -5,7 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOCS_EXAMPLE_TOKEN, sharedServer } from './lib/server.mjs';
+import { DOCS_EXAMPLE_TOKEN, liveSharedServer, sharedFetch } from './lib/server.mjs';
 import {
   Cleanup,
   PG,
@@ -18,7 +18,7 @@ import {
   zoneRes,
 } from './lib/api.mjs';
 
-const srv = sharedServer();
+const srv = await liveSharedServer();
 const B = srv.bootstrap;
 const admin = tokenClient(srv.apiBase, B.api_token);
 const cleanup = new Cleanup(admin, B.account_id);
@@ -43,7 +43,7 @@ const url = (cfUrl) => {
 };
 
 async function send(cfUrl, { method = 'GET', headers = {}, body } = {}) {
-  const res = await fetch(url(cfUrl), { method, headers: { ...CURL, ...headers }, body });
+  const res = await sharedFetch(url(cfUrl), { method, headers: { ...CURL, ...headers }, body });
   const text = await res.text();
   let parsed;
   try {

@@ -3,7 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedServer } from './lib/server.mjs';
+import { liveSharedServer, sharedFetch } from './lib/server.mjs';
 import {
   Cleanup,
   HEX32,
@@ -31,7 +31,7 @@ import {
   zoneRes,
 } from './lib/api.mjs';
 
-const srv = sharedServer();
+const srv = await liveSharedServer();
 const B = srv.bootstrap;
 const admin = tokenClient(srv.apiBase, B.api_token);
 const cleanup = new Cleanup(admin, B.account_id);
@@ -250,6 +250,14 @@ describe('create validation', () => {
       400,
     );
     await expectApiError(admin.user.tokens.create({ name: 'x'.repeat(121), policies: zoneReadPolicies(zoneA.id) }), 400);
+    // Only the user itself can be referenced as a user resource.
+    await expectApiError(
+      admin.user.tokens.create({
+        name: uniqueName('e2e-otheruser'),
+        policies: [allow([PG.USER_DETAILS_READ], { [userRes('0123456789abcdef0123456789abcdef')]: '*' })],
+      }),
+      '4xx',
+    );
     const bad = await raw(srv.apiBase, 'POST', '/user/tokens', {
       token: B.api_token,
       headers: { 'Content-Type': 'application/json' },
@@ -258,7 +266,20 @@ describe('create validation', () => {
     assertFail(bad, 400);
     // None of these may have created a token.
     const all = await collect(admin.user.tokens.list({ per_page: 50 }));
-    assert.ok(!all.some((x) => x.name === 'broken' || x.name.startsWith('e2e-nopol') || x.name.startsWith('e2e-badpg')));
+    assert.ok(
+      !all.some((x) => x.name === 'broken' || /^e2e-(nopol|badpg|otheruser)/.test(x.name)),
+      JSON.stringify(all.map((x) => x.name)),
+    );
+  });
+
+  test('a 120-character name and a non-ASCII name are kept exactly', async () => {
+    const long = 'n'.repeat(120);
+    const t1 = await createUserToken(admin, cleanup, { name: long, policies: zoneReadPolicies(zoneA.id) });
+    assert.equal((await admin.user.tokens.get(t1.id)).name, long);
+    const fancy = `Zoë's “DNS” token ✓ ${uniqueName('u')}`;
+    const t2 = await createUserToken(admin, cleanup, { name: fancy, policies: zoneReadPolicies(zoneA.id) });
+    assert.equal(t2.name, fancy);
+    assert.equal((await admin.user.tokens.get(t2.id)).name, fancy);
   });
 });
 
@@ -324,6 +345,23 @@ describe('list and pagination', () => {
   });
 });
 
+describe('concurrency', () => {
+  test('ten concurrent creates give ten distinct working tokens', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        createUserToken(admin, cleanup, { name: uniqueName(`e2e-conc-${i}`), policies: zoneReadPolicies(zoneA.id) }),
+      ),
+    );
+    assert.equal(new Set(made.map((t) => t.id)).size, 10);
+    assert.equal(new Set(made.map((t) => t.value)).size, 10);
+    const verified = await Promise.all(made.map((t) => tokenClient(srv.apiBase, t.value).user.tokens.verify()));
+    assert.deepEqual(verified.map((v) => v.id), made.map((t) => t.id));
+    const dels = await Promise.all(made.map((t) => admin.user.tokens.delete(t.id)));
+    assert.deepEqual(dels, made.map((t) => ({ id: t.id })));
+    for (const t of made) cleanup.userTokens.delete(t.id);
+  });
+});
+
 describe('verify', () => {
   test('SDK verify returns {id, status: active}', async () => {
     const v = await admin.user.tokens.verify();
@@ -338,7 +376,7 @@ describe('verify', () => {
   test('raw verify like the documented curl gives exactly the documented JSON', async () => {
     const t = await createUserToken(admin, cleanup, { policies: zoneReadPolicies(zoneA.id) });
     // curl "https://api.cloudflare.com/client/v4/user/tokens/verify" -H "Authorization: Bearer <API_TOKEN>"
-    const res = await fetch(`${srv.apiBase}/user/tokens/verify`, {
+    const res = await sharedFetch(`${srv.apiBase}/user/tokens/verify`, {
       headers: { 'User-Agent': 'curl/8.5.0', Accept: '*/*', Authorization: `Bearer ${t.value}` },
     });
     assert.equal(res.status, 200);

@@ -34,20 +34,94 @@ export function readBootstrap(dataDir) {
   return data;
 }
 
-// The server run.sh started. Throws when the suite is run without run.sh.
+// The server run.sh started, as its current DIR/server.json describes it (run.sh restarts it on the
+// same data dir if it crashes, so the port can change between test files). Throws when the suite is
+// run without run.sh.
 export function sharedServer() {
-  const apiBase = process.env.NUBIS_API_BASE;
   const dataDir = process.env.NUBIS_DATA_DIR;
-  if (!apiBase || !dataDir) {
-    throw new Error('NUBIS_API_BASE / NUBIS_DATA_DIR are not set: run the suite through tests/e2e/run.sh');
-  }
+  if (!dataDir) throw new Error('NUBIS_DATA_DIR is not set: run the suite through tests/e2e/run.sh');
+  const info = readJsonIfComplete(path.join(dataDir, 'server.json'));
+  const apiBase = (info && info.api_base_url) || process.env.NUBIS_API_BASE;
+  if (!apiBase) throw new Error(`no server.json in ${dataDir}`);
+  sharedOrigins.add(new URL(apiBase).origin);
   return {
     apiBase,
     dataDir,
-    deliveryBase: process.env.NUBIS_DELIVERY_BASE,
+    deliveryBase: (info && info.delivery_base_url) || process.env.NUBIS_DELIVERY_BASE,
     origin: new URL(apiBase).origin,
+    pid: info && info.pid,
     bootstrap: readBootstrap(dataDir),
   };
+}
+
+// Origins the shared server has had during this process (it gets a new port when run.sh restarts it).
+const sharedOrigins = new Set();
+
+function currentSharedOrigin() {
+  const dataDir = process.env.NUBIS_DATA_DIR;
+  if (!dataDir) return null;
+  const info = readJsonIfComplete(path.join(dataDir, 'server.json'));
+  if (!info || !info.api_base_url) return null;
+  const origin = new URL(info.api_base_url).origin;
+  sharedOrigins.add(origin);
+  return origin;
+}
+
+function isConnRefused(e) {
+  for (let c = e; c; c = c.cause) if (c.code === 'ECONNREFUSED') return true;
+  return false;
+}
+
+// fetch() for requests to the shared server: a URL on an earlier origin of the shared server is sent
+// to its current one, and a request refused at connect time (nothing reached a server) is sent again
+// once run.sh has restarted a crashed server. Other URLs pass through untouched. A crash still fails
+// the request that caused it; this only keeps it from failing every later test of the file too.
+export async function sharedFetch(url, init) {
+  const target = () => {
+    const u = new URL(String(url));
+    if (!sharedOrigins.has(u.origin)) return null;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    return { u, deadline };
+  };
+  const t = target();
+  if (!t) return fetch(url, init);
+  const at = async (avoid) => {
+    for (;;) {
+      const origin = currentSharedOrigin();
+      if (origin && origin !== avoid) return origin;
+      if (Date.now() > t.deadline) return origin ?? t.u.origin;
+      await sleep(50);
+    }
+  };
+  const send = (origin) => fetch(origin + t.u.pathname + t.u.search, init);
+  const first = await at(null);
+  try {
+    return await send(first);
+  } catch (e) {
+    if (!isConnRefused(e)) throw e;
+    const next = await at(first);
+    if (next === first) throw e;
+    return send(next);
+  }
+}
+
+// sharedServer(), once it answers /healthz (waiting up to START_TIMEOUT_MS while run.sh restarts a
+// crashed one).
+export async function liveSharedServer() {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    let srv = null;
+    try {
+      srv = sharedServer();
+    } catch {
+      srv = null;
+    }
+    if (srv && (await healthy(srv.origin))) return srv;
+    if (Date.now() > deadline) {
+      throw new Error(`the shared Nubis server (${process.env.NUBIS_DATA_DIR}) does not answer /healthz`);
+    }
+    await sleep(100);
+  }
 }
 
 async function healthy(origin) {
