@@ -125,10 +125,11 @@ asio::awaitable<Result<Reply>> Dispatcher::process(Context& ctx, const Route& ro
                                                    RateDecision& rate, std::string& token_id) {
   const Access& access = route.access;
   if (limiter_.enabled()) {
-    RateDecision ipd = limiter_.checkIp(ctx.client_ip);
-    if (!ipd.allowed) {
+    // Every response carries rate-limit headers: the per-IP window until the caller is known,
+    // then the per-user window.
+    rate = limiter_.checkIp(ctx.client_ip);
+    if (!rate.allowed) {
       metrics_.rateLimited("ip");
-      rate = ipd;
       co_return error(Err::RateLimited);
     }
   }
@@ -212,6 +213,7 @@ asio::awaitable<http::Response> Dispatcher::handle(http::Request& req, const htt
   std::string token_id;
   std::string_view route_name = "unmatched";
   Result<Reply> result = error(Err::NoRoute);
+  std::string allow;  // for 405: the methods the path does serve
 
   auto target = parseTarget(req.target());
   std::string client_ip = clientIp(req, conn);
@@ -221,6 +223,7 @@ asio::awaitable<http::Response> Dispatcher::handle(http::Request& req, const htt
     auto m = router_.match(req.method(), target->segments);
     if (!m.route) {
       result = m.other_method ? error(Err::MethodNotAllowed) : noRoute(target->path);
+      allow = m.allowed_methods;
     } else {
       route_name = m.route->pattern;
       Context ctx{req, conn, target->path, std::move(target->query), std::move(m.params),
@@ -236,6 +239,7 @@ asio::awaitable<http::Response> Dispatcher::handle(http::Request& req, const htt
     log_.error("request_failed", result.error().detail.empty() ? result.error().message
                                                                : result.error().detail);
   http::Response res = render(req, result, rate);
+  if (!allow.empty()) res.set(field::allow, allow);
   const int64_t elapsed = clock_.nowMicros() - t0;
   metrics_.request(route_name, res.result_int(), elapsed);
   if (config_.access_log) {

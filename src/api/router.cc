@@ -68,6 +68,9 @@ Router::Match Router::match(http::bhttp::verb method, const std::vector<std::str
     if (s < 0) continue;
     if (r.method != method) {
       m.other_method = true;
+      std::string name(http::bhttp::to_string(r.method));
+      if (m.allowed_methods.find(name) == std::string::npos)
+        m.allowed_methods += (m.allowed_methods.empty() ? "" : ", ") + name;
       continue;
     }
     if (s > best) {

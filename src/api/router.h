@@ -47,6 +47,7 @@ class Router {
     const Route* route = nullptr;
     std::vector<std::pair<std::string, std::string>> params;
     bool other_method = false;  // the path exists with another method
+    std::string allowed_methods;  // "GET, PUT" when other_method
   };
   Match match(http::bhttp::verb method, const std::vector<std::string>& segments) const;
 

@@ -139,12 +139,6 @@ Result<CreatedToken> TokenService::create(const Owner& owner, const auth::Princi
                                           const json::object& body) {
   auto f = parse(owner, actor, body, /*is_update=*/false);
   if (!f) return f.error();
-  auto existing = store_.listTokens(owner.kind, owner.id);
-  if (!existing) return existing.error();
-  size_t quota = owner.kind == "account" ? kAccountQuota : kUserQuota;
-  if (existing->size() >= quota)
-    return api::error(api::Err::TokenQuota, ": at most " + std::to_string(quota) +
-                                                " API tokens per " + owner.kind);
   const int64_t now = clock_.nowMicros();
   CreatedToken out;
   store::TokenRow& row = out.row;
@@ -160,14 +154,31 @@ Result<CreatedToken> TokenService::create(const Owner& owner, const auth::Princi
   row.policies_json = auth::storePolicies(f->policies);
   row.condition_json = auth::storeCondition(f->condition);
   row.created_by = actor.user_id;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    out.secret = ids::newTokenSecret(rng_);
-    row.secret_hash = authn_.tokenKey(out.secret);
-    auto inserted = store_.insertToken(row);
-    if (!inserted) return inserted.error();
-    if (*inserted) return out;
-  }
-  return ApiError::internal("could not allocate a unique token secret");
+  // Count and insert in one transaction: concurrent creates cannot overshoot the quota.
+  const size_t quota = owner.kind == "account" ? kAccountQuota : kUserQuota;
+  bool over_quota = false, inserted = false;
+  Status st = store_.transaction([&](store::Store& tx) -> Status {
+    auto existing = tx.listTokens(owner.kind, owner.id);
+    if (!existing) return existing.error();
+    if (existing->size() >= quota) {
+      over_quota = true;
+      return Ok{};
+    }
+    for (int attempt = 0; attempt < 3 && !inserted; ++attempt) {
+      out.secret = ids::newTokenSecret(rng_);
+      row.secret_hash = authn_.tokenKey(out.secret);
+      auto ok = tx.insertToken(row);
+      if (!ok) return ok.error();
+      inserted = *ok;
+    }
+    return Ok{};
+  });
+  if (!st) return st.error();
+  if (over_quota)
+    return api::error(api::Err::TokenQuota, ": at most " + std::to_string(quota) +
+                                                " API tokens per " + owner.kind);
+  if (!inserted) return ApiError::internal("could not allocate a unique token secret");
+  return out;
 }
 
 Result<store::TokenRow> TokenService::update(const Owner& owner, const auth::Principal& actor,
