@@ -124,7 +124,7 @@ Status Dispatcher::authorize(const Context& ctx, const Route& route) const {
 asio::awaitable<Result<Reply>> Dispatcher::process(Context& ctx, const Route& route,
                                                    RateDecision& rate, std::string& token_id) {
   const Access& access = route.access;
-  if (limiter_.enabled()) {
+  if (limiter_.enabled() && access.kind != Access::Kind::kPublic) {
     // Every response carries rate-limit headers: the per-IP window until the caller is known,
     // then the per-user window.
     rate = limiter_.checkIp(ctx.client_ip);
@@ -189,6 +189,18 @@ asio::awaitable<Result<Reply>> Dispatcher::process(Context& ctx, const Route& ro
     }
     if (principal->isToken()) authn_.recordUse(principal->token_id, clock_.nowMicros());
     ctx.principal = std::move(principal);
+  }
+
+  if (route.json_body && !ctx.req.body().empty()) {
+    // curl -d sends application/x-www-form-urlencoded, and Cloudflare's own docs rely on that
+    // (the Windows examples), so it is read as JSON too; anything else declared is refused.
+    std::string_view ct = ctx.req[field::content_type];
+    std::string lower(ct.substr(0, ct.find(';')));
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!lower.empty() && lower.back() == ' ') lower.pop_back();
+    bool ok = lower.empty() || lower == "application/json" || lower.ends_with("+json") ||
+              lower == "application/x-www-form-urlencoded";
+    if (!ok) co_return error(Err::ContentType);
   }
 
   auto run = [&]() -> Result<Reply> {

@@ -33,6 +33,7 @@ namespace nubis::api {
   X(NoRoute, 400, 7000, "No route for that URI")                                                 \
   X(MethodNotAllowed, 405, 7001, "Method not allowed")                                           \
   X(MalformedJson, 400, 6007, "Malformed JSON in request body")                                  \
+  X(ContentType, 400, 9207, "Content-type must be application/json.")                           \
   X(Validation, 400, 1001, "")                                                                   \
   X(BodyTooLarge, 413, 6004, "Request body too large")                                           \
   X(HeaderTooLarge, 431, 6005, "Request header fields too large")                                \

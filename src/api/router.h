@@ -31,6 +31,8 @@ struct Route {
   bool on_io_thread = false;
   HandlerFn handler;
   std::string summary;  // for /openapi.json
+  // The body is JSON: other declared content types are refused (9207). Multipart routes say no.
+  bool json_body = true;
 
   struct Segment {
     std::string text;

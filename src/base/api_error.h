@@ -26,6 +26,11 @@ struct ApiError {
   // Never sent to the client: logged with the request.
   std::string detail;
 
+  ApiError withDetail(std::string d) && {
+    detail = std::move(d);
+    return std::move(*this);
+  }
+
   static ApiError internal(std::string detail) {
     ApiError e;
     e.http_status = 500;

@@ -11,6 +11,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <iterator>
+#include <limits>
 #include <string>
 
 #include "http/framing.h"
@@ -111,6 +112,8 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
 
     bhttp::request_parser<bhttp::empty_body> head;
     head.header_limit(static_cast<std::uint32_t>(limits.header_limit_bytes));
+    // The body limit is the route's, applied below; Beast's 1 MiB default must not pre-empt it.
+    head.body_limit(std::numeric_limits<std::uint64_t>::max());
     stream.expires_after(limits.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, head, as_tuple(use_awaitable));
     if (hec) {
@@ -126,6 +129,12 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
     }
     const RequestHeader& h = head.get();
     std::string target(h.target());
+    // Beast bounds what it scans per read; bytes already buffered can carry a longer header.
+    if (hn > limits.header_limit_bytes) {
+      co_await sendAndClose(stream, handler.transportError(431, "request header too large", target),
+                            limits);
+      break;
+    }
     if (static_cast<size_t>(std::distance(h.begin(), h.end())) > limits.max_header_count) {
       co_await sendAndClose(stream, handler.transportError(431, "too many header fields", target),
                             limits);

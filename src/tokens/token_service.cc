@@ -4,6 +4,7 @@
 #include "api/fields.h"
 #include "auth/catalog.h"
 #include "auth/evaluator.h"
+#include "auth/restrictions.h"
 #include "base/ids.h"
 #include "base/time_util.h"
 
@@ -73,7 +74,8 @@ Result<TokenService::Fields> TokenService::parse(const Owner& owner, const auth:
                    "issued_on", "modified_on", "last_used_on", "value"});
   Fields f;
   if (auto name = r.str("name", 120, Need::kRequired)) f.name = *name;
-  if (is_update) {
+  {
+    // Honoured on create too: a client that asks for a disabled token must not get an active one.
     if (auto st = r.str("status", 16, Need::kOptional)) {
       if (*st != "active" && *st != "disabled")
         r.fail(api::invalid("status must be active or disabled"));
@@ -105,6 +107,13 @@ Result<TokenService::Fields> TokenService::parse(const Owner& owner, const auth:
   if (Status st = checkOwnerScope(owner, f.policies); !st) return st.error();
 
   if (Status st = checkCeiling(actor, f.policies); !st) return st.error();
+  // Nor may it escape its own IP condition or expiry through the token it mints.
+  if (actor.isToken()) {
+    if (!auth::conditionWithin(f.condition, actor.condition))
+      return api::error(api::Err::Unauthorized).withDetail("condition broader than the creator's");
+    if (!auth::expiryWithin(f.expires_on, actor.expires_on))
+      return api::error(api::Err::Unauthorized).withDetail("expires_on later than the creator's");
+  }
   return f;
 }
 
@@ -146,7 +155,7 @@ Result<CreatedToken> TokenService::create(const Owner& owner, const auth::Princi
   row.owner_kind = owner.kind;
   row.owner_id = owner.id;
   row.name = f->name;
-  row.status = "active";
+  row.status = f->status;
   // Token timestamps are whole seconds on Cloudflare; keep what we show equal to what we store.
   row.issued_on = row.modified_on = now / 1000000 * 1000000;
   row.not_before = f->not_before;

@@ -1,0 +1,415 @@
+// A1 — auth matrix (RELIABILITY.md §7). For every operation in the served /openapi.json (except
+// kind=public) send the request with each credential fault and require the documented refusal:
+//
+//   F1 no credential                          400 / 9106
+//   F2 malformed Authorization (3 variants)   400 / 6003 with error_chain 6111
+//   F3 unknown well-formed token              verify: 401 / 1000, else 403 / 9109
+//   F4 deleted token                          same as F3
+//   F5 rolled-away old secret                 same as F3
+//   F6 expired token (expires_on in the past) same as F3
+//   F7 not-yet-valid token (not_before future) same as F3
+//   F8 token restricted to 10.0.0.0/8          403 / 9109 (on verify 401 / 1000 also accepted)
+//   F9 valid token lacking the permission     403 / 10000 or 9109 (kind=groups routes only)
+//   L1 X-Auth-Email + wrong well-formed key    403 / 9103; token_only routes 400 / 1001
+//   L2 malformed X-Auth-Key                    400 / 6003 with error_chain 6103
+//   L3 unknown e-mail + the real key           403 / 9103; token_only routes 400 / 1001
+//
+// F4–F9 run once per token kind the route serves (user tokens, account-owned tokens). Every
+// faulty token is otherwise fully privileged, and a positive control per route and kind (the
+// same token without the fault, and the real Global API Key) must succeed: that proves each fault
+// is what gets the request refused. State (tokens, zones, user, accounts, memberships) is
+// snapshotted before and after the matrix and must be unchanged; the auth-failure counters in
+// /metrics must have grown by exactly what the matrix produced (O2).
+
+import {
+  runScript,
+  startServer,
+  request,
+  apiOk,
+  envelopeProblem,
+  describe,
+  hex32,
+  randomSecret,
+  clip,
+  healthy,
+} from './lib.mjs';
+
+const RFC_PAST = '2020-01-01T00:00:00Z';
+const RFC_FUTURE = '2099-01-01T00:00:00Z';
+
+function stripVolatile(v) {
+  if (Array.isArray(v)) return v.map(stripVolatile);
+  if (v && typeof v === 'object') {
+    const o = {};
+    for (const k of Object.keys(v).sort()) if (k !== 'last_used_on') o[k] = stripVolatile(v[k]);
+    return o;
+  }
+  return v;
+}
+
+function parseMetrics(text) {
+  const out = {};
+  for (const line of text.split('\n')) {
+    const m = /^nubis_auth_failures_total\{reason="([^"]*)"\} (\d+)$/.exec(line);
+    if (m) out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+async function metricsAuth(server) {
+  const r = await request(server.port, 'GET', '/metrics');
+  return parseMetrics(r.body);
+}
+
+runScript('a1_auth_matrix', async (t) => {
+  let server = await startServer();
+  const crashes = [];
+  // After each request: a dead server is a failure of its own (with the request that killed it);
+  // restart on the same data dir so the remaining cases still test something.
+  const afterRequest = async (what) => {
+    await new Promise((r) => setTimeout(r, 0));
+    if (server.alive()) return true;
+    await server.waitExit(500);
+    const info = JSON.stringify(server.exitInfo);
+    crashes.push({ what, exit: info });
+    t.check(`server survives: ${what}`, false, `server process died (${info}) handling this request; restarting on the same data dir
+--- log tail ---
+${server.logTail(8)}`);
+    server = await server.restart();
+    return false;
+  };
+  const B = server.bootstrap;
+  const acct = B.account_id;
+  const uid = B.user_id;
+  const T = server.token;
+  const userKey = `com.cloudflare.api.user.${uid}`;
+  const acctKey = `com.cloudflare.api.account.${acct}`;
+  const zoneKey = (z) => `com.cloudflare.api.account.zone.${z}`;
+
+  // ---- catalog and routes ------------------------------------------------------------------
+  const spec = (await request(server.port, 'GET', '/openapi.json')).json;
+  const groupsList = (await apiOk(server, 'GET', '/user/tokens/permission_groups')).result;
+  const byName = Object.fromEntries(groupsList.map((g) => [g.name, g.id]));
+  const scopeOf = (g) => (g.scopes[0].endsWith('.zone') ? 'zone' : g.scopes[0].endsWith('.account') ? 'account' : 'user');
+  const groupsOfScope = (s) => groupsList.filter((g) => scopeOf(g) === s).map((g) => g.id);
+  const pg = (ids) => ids.map((id) => ({ id }));
+
+  const routes = [];
+  for (const [p, ops] of Object.entries(spec.paths)) {
+    for (const [m, op] of Object.entries(ops)) {
+      const a = op['x-nubis-access'];
+      routes.push({ method: m.toUpperCase(), path: p, access: a, params: (op.parameters || []).map((x) => x.name) });
+    }
+  }
+  const apiRoutes = routes.filter((r) => r.access.kind !== 'public');
+  t.check('openapi.json lists operations with x-nubis-access', apiRoutes.length >= 20, `found ${apiRoutes.length}`);
+  t.measure('routes', apiRoutes.length);
+
+  // ---- fixtures ------------------------------------------------------------------------------
+  const mkZone = async (label) =>
+    (await apiOk(server, 'POST', '/zones', { body: { name: `a1-${label}-${hex32().slice(0, 10)}.example.com`, account: { id: acct } } })).result.id;
+  const zone1 = await mkZone('z1');
+  const zone2 = await mkZone('z2');
+  const membershipId = (await apiOk(server, 'GET', '/memberships')).result[0].id;
+
+  const bootTok = (await apiOk(server, 'GET', `/user/tokens/${B.api_token_id}`)).result;
+  const fullUserPolicies = bootTok.policies.map((p) => ({
+    effect: p.effect,
+    permission_groups: p.permission_groups.map((g) => ({ id: g.id })),
+    resources: p.resources,
+  }));
+  const fullAcctPolicies = [
+    { effect: 'allow', permission_groups: pg(groupsOfScope('account')), resources: { [acctKey]: '*' } },
+    { effect: 'allow', permission_groups: pg(groupsOfScope('zone')), resources: { [acctKey]: { 'com.cloudflare.api.account.zone.*': '*' } } },
+  ];
+
+  const createTok = async (kind, name, extra, policies) => {
+    const prefix = kind === 'user' ? '/user/tokens' : `/accounts/${acct}/tokens`;
+    const body = { name, policies: policies ?? (kind === 'user' ? fullUserPolicies : fullAcctPolicies), ...extra };
+    const r = await request(server.port, 'POST', `/client/v4${prefix}`, { token: T, body });
+    return r;
+  };
+  const mustCreate = async (kind, name, extra, policies) => {
+    const r = await createTok(kind, name, extra, policies);
+    if (r.status !== 200 || !r.json?.success) throw new Error(`creating ${kind} token ${name}: ${r.status} ${clip(r.body, 600)}`);
+    return { id: r.json.result.id, secret: r.json.result.value };
+  };
+  const tokPrefix = (kind) => (kind === 'user' ? '/user/tokens' : `/accounts/${acct}/tokens`);
+
+  // Path-parameter fixtures the matrix points at.
+  const pathUserTok = await mustCreate('user', 'a1 path user token', {}, [
+    { effect: 'allow', permission_groups: pg([byName['User Details Read']]), resources: { [userKey]: '*' } },
+  ]);
+  const pathAcctTok = await mustCreate('account', 'a1 path account token', {}, [
+    { effect: 'allow', permission_groups: pg([byName['Account Settings Read']]), resources: { [acctKey]: '*' } },
+  ]);
+
+  // Faulty tokens, per kind.
+  const faults = {};
+  for (const kind of ['user', 'account']) {
+    const f = {};
+    const del = await mustCreate(kind, `a1 F4 deleted ${kind}`);
+    await apiOk(server, 'DELETE', `${tokPrefix(kind)}/${del.id}`);
+    f.F4 = del.secret;
+    const rolled = await mustCreate(kind, `a1 F5 rolled ${kind}`);
+    await apiOk(server, 'PUT', `${tokPrefix(kind)}/${rolled.id}/value`, { body: {} });
+    f.F5 = rolled.secret;
+    let exp = await createTok(kind, `a1 F6 expired ${kind}`, { expires_on: RFC_PAST });
+    if (exp.status === 200) {
+      f.F6 = exp.json.result.value;
+    } else {
+      // The server refuses a past expires_on: make one that expires in 2 s and wait it out below.
+      const soon = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000).toISOString().replace(/\.\d+Z$/, 'Z');
+      f.F6 = (await mustCreate(kind, `a1 F6 expired ${kind}`, { expires_on: soon })).secret;
+      f.F6wait = Date.parse(soon) + 1100;
+    }
+    f.F7 = (await mustCreate(kind, `a1 F7 not yet ${kind}`, { not_before: RFC_FUTURE })).secret;
+    f.F8 = (await mustCreate(kind, `a1 F8 ip ${kind}`, { condition: { 'request.ip': { in: ['10.0.0.0/8'] } } })).secret;
+    f.control = (await mustCreate(kind, `a1 control ${kind}`)).secret;
+    faults[kind] = f;
+  }
+  const waitUntil = Math.max(faults.user.F6wait || 0, faults.account.F6wait || 0);
+  if (waitUntil > Date.now()) await new Promise((r) => setTimeout(r, waitUntil - Date.now()));
+
+  // F9 tokens: every permission except the route's accepted groups on the route's target; the
+  // accepted groups themselves only on another zone where the scope allows one.
+  const f9Cache = new Map();
+  const handlerGroups = { 'POST /zones': ['Zone Write', 'DNS Write'] }; // checked in the handler
+  const f9Token = async (route, kind) => {
+    let accepted = route.access.groups.map((g) => g.id);
+    let scope = route.access.scope;
+    const hk = `${route.method} ${route.path}`;
+    if (route.access.kind !== 'groups' && handlerGroups[hk]) {
+      accepted = handlerGroups[hk].map((n) => byName[n]);
+      scope = 'zone';
+    }
+    const sig = `${kind}|${scope}|${[...accepted].sort().join(',')}`;
+    if (f9Cache.has(sig)) return f9Cache.get(sig);
+    const minus = (ids) => ids.filter((id) => !accepted.includes(id));
+    const policies = [];
+    if (kind === 'user') {
+      const ug = minus(groupsOfScope('user'));
+      if (ug.length) policies.push({ effect: 'allow', permission_groups: pg(ug), resources: { [userKey]: '*' } });
+    }
+    const ag = minus(groupsOfScope('account'));
+    if (ag.length) policies.push({ effect: 'allow', permission_groups: pg(ag), resources: { [acctKey]: '*' } });
+    const zg = minus(groupsOfScope('zone'));
+    if (zg.length) {
+      policies.push({
+        effect: 'allow',
+        permission_groups: pg(zg),
+        resources: kind === 'user' ? { 'com.cloudflare.api.account.zone.*': '*' } : { [acctKey]: { 'com.cloudflare.api.account.zone.*': '*' } },
+      });
+    }
+    if (scope === 'zone') {
+      policies.push({ effect: 'allow', permission_groups: pg(accepted), resources: { [zoneKey(zone2)]: '*' } });
+    }
+    const tok = await mustCreate(kind, `a1 F9 ${sig.slice(0, 60)}`, {}, policies);
+    f9Cache.set(sig, tok.secret);
+    return tok.secret;
+  };
+
+  const applicableKinds = (r) => {
+    const k = [];
+    if (r.access.user_tokens) k.push('user');
+    // Account-owned tokens can never act on the user (scope user) and GET /accounts refuses them
+    // by design (API-SURFACE §2.3); elsewhere they are a kind of their own to test.
+    if (r.access.account_tokens && r.access.scope !== 'user' && r.path !== '/accounts') k.push('account');
+    return k;
+  };
+  const isVerify = (r) => r.path.endsWith('/tokens/verify');
+  const hasBody = (r) => ['POST', 'PUT', 'PATCH'].includes(r.method);
+
+  // Bodies that would succeed for a privileged caller (so a wrongly admitted fault shows up as a
+  // 2xx and as a state change).
+  const bodyFor = (r) => {
+    const key = `${r.method} ${r.path}`;
+    switch (key) {
+      case 'POST /user/tokens':
+      case 'PUT /user/tokens/{token_id}':
+        return { name: 'a1 must not exist', policies: [{ effect: 'allow', permission_groups: pg([byName['User Details Read']]), resources: { [userKey]: '*' } }] };
+      case 'POST /accounts/{account_id}/tokens':
+      case 'PUT /accounts/{account_id}/tokens/{token_id}':
+        return { name: 'a1 must not exist', policies: [{ effect: 'allow', permission_groups: pg([byName['Account Settings Read']]), resources: { [acctKey]: '*' } }] };
+      case 'PUT /user/tokens/{token_id}/value':
+      case 'PUT /accounts/{account_id}/tokens/{token_id}/value':
+        return {};
+      case 'PATCH /user':
+        return { first_name: 'A1Mutated' };
+      case 'PUT /accounts/{account_id}':
+        return { name: 'A1 mutated account' };
+      case 'POST /zones':
+        return { name: `a1-mut-${hex32().slice(0, 12)}.example.com`, account: { id: acct } };
+      default:
+        return hasBody(r) ? {} : undefined;
+    }
+  };
+
+  const defaultParams = {
+    account_id: acct,
+    zone_id: zone1,
+    membership_id: membershipId,
+  };
+  const fillPath = (r, params = {}) => {
+    let missing = null;
+    const p = r.path.replace(/\{([^}*]+)\*?\}/g, (_, name) => {
+      if (params[name]) return params[name];
+      if (name === 'token_id') return r.path.startsWith('/user/') ? pathUserTok.id : pathAcctTok.id;
+      if (defaultParams[name]) return defaultParams[name];
+      missing = name;
+      return hex32();
+    });
+    return { target: `/client/v4${p}`, missing };
+  };
+
+  // Fresh objects for the positive controls of mutating routes (made before the snapshot).
+  const controlKinds = (r) => [...applicableKinds(r), ...(r.access.token_only ? [] : ['key'])];
+  const controlParams = new Map();
+  for (const r of apiRoutes) {
+    if (!['PUT', 'DELETE', 'PATCH'].includes(r.method)) continue;
+    for (const k of controlKinds(r)) {
+      const params = {};
+      if (r.params.includes('token_id')) {
+        const fam = r.path.startsWith('/user/') ? 'user' : 'account';
+        params.token_id = (await mustCreate(fam, `a1 control target ${r.method} ${k}`, {}, fam === 'user'
+          ? [{ effect: 'allow', permission_groups: pg([byName['User Details Read']]), resources: { [userKey]: '*' } }]
+          : [{ effect: 'allow', permission_groups: pg([byName['Account Settings Read']]), resources: { [acctKey]: '*' } }])).id;
+      }
+      if (r.params.includes('zone_id') && r.method === 'DELETE') params.zone_id = await mkZone(`ctl-${k}`);
+      controlParams.set(`${r.method} ${r.path} ${k}`, params);
+    }
+  }
+
+  // F9 tokens up front (they count towards the snapshot).
+  for (const r of apiRoutes) {
+    const hk = `${r.method} ${r.path}`;
+    if (r.access.kind === 'groups' || handlerGroups[hk]) for (const k of applicableKinds(r)) await f9Token(r, k);
+  }
+
+  // ---- snapshot ------------------------------------------------------------------------------
+  const snapshot = async () => {
+    const parts = {};
+    for (const p of [
+      '/user/tokens?per_page=50&include_expired=true',
+      `/accounts/${acct}/tokens?per_page=50&include_expired=true`,
+      '/zones?per_page=50',
+      '/user',
+      '/accounts',
+      `/accounts/${acct}`,
+      '/memberships',
+    ]) {
+      parts[p] = stripVolatile((await apiOk(server, 'GET', p)).result);
+    }
+    return parts;
+  };
+  const before = await snapshot();
+  const metricsBefore = await metricsAuth(server);
+
+  // ---- the matrix ----------------------------------------------------------------------------
+  const expectedReasons = {};
+  const addReason = (r) => {
+    expectedReasons[r] = (expectedReasons[r] || 0) + 1;
+  };
+  let executed = 0;
+  const perFault = {};
+
+  const runCase = async (route, fault, headers, expect, reason) => {
+    const { target, missing } = fillPath(route);
+    if (missing) {
+      t.check(`${route.method} ${route.path}: A1 can fill path parameter {${missing}}`, false, 'unknown path parameter; teach a1_auth_matrix.mjs about it');
+      return;
+    }
+    const body = bodyFor(route);
+    const r = await request(server.port, route.method, target, { headers, body }).catch((e) => ({ status: undefined, body: String(e) }));
+    await afterRequest(`${route.method} ${target} (${fault})`);
+    executed++;
+    perFault[fault] = (perFault[fault] || 0) + 1;
+    if (reason) addReason(reason);
+    const e0 = r.json?.errors?.[0];
+    const problems = [];
+    if (r.status === undefined) problems.push('no response');
+    else if (r.status >= 200 && r.status < 300) problems.push('2xx for a faulty credential');
+    const env = r.json ? envelopeProblem(r.json) : 'body is not JSON';
+    if (env) problems.push(`envelope: ${env}`);
+    const okStatus = expect.some((x) => x.status === r.status && x.code === e0?.code && (!x.chain || (e0?.error_chain || []).some((c) => c.code === x.chain)));
+    if (!okStatus) problems.push(`expected ${expect.map((x) => `${x.status}/${x.code}${x.chain ? `+chain ${x.chain}` : ''}`).join(' or ')}, got ${r.status}/${e0?.code}${e0?.error_chain ? `+chain ${e0.error_chain.map((c) => c.code).join(',')}` : ''}`);
+    const hdrText = headers.map(([k, v]) => `${k}: ${v}`).join(' | ');
+    t.check(`${route.method} ${route.path} ${fault}`, problems.length === 0, () => `${problems.join('; ')}\n${describe(`${route.method} ${target} [${hdrText}]${body !== undefined ? ` body=${JSON.stringify(body)}` : ''}`, r)}`);
+  };
+
+  const badToken = (r) => (isVerify(r) ? [{ status: 401, code: 1000 }] : [{ status: 403, code: 9109 }]);
+  const unknownSecret = randomSecret(40);
+  const wrongKey = hex32().slice(0, 32) + hex32().slice(0, 5); // 37 lowercase hex
+  for (const route of apiRoutes) {
+    const keyExpect = route.access.token_only ? [{ status: 400, code: 1001 }] : [{ status: 403, code: 9103 }];
+    const keyReason = route.access.token_only ? 'key_on_token_route' : 'unknown_key';
+    await runCase(route, 'F1 no credential', [], [{ status: 400, code: 9106 }], 'malformed_or_missing');
+    await runCase(route, 'F2a wrong scheme', [['Authorization', `Basic ${Buffer.from(`${B.email}:${B.global_api_key}`).toString('base64')}`]], [{ status: 400, code: 6003, chain: 6111 }], 'malformed_or_missing');
+    await runCase(route, 'F2b empty bearer', [['Authorization', 'Bearer ']], [{ status: 400, code: 6003, chain: 6111 }], 'malformed_or_missing');
+    await runCase(route, 'F2c two Authorization headers', [['Authorization', `Bearer ${T}`], ['Authorization', `Bearer ${T}`]], [{ status: 400, code: 6003, chain: 6111 }], 'malformed_or_missing');
+    await runCase(route, 'F3 unknown token', [['Authorization', `Bearer ${unknownSecret}`]], badToken(route), 'unknown_token');
+    for (const kind of applicableKinds(route)) {
+      const f = faults[kind];
+      await runCase(route, `F4 deleted ${kind} token`, [['Authorization', `Bearer ${f.F4}`]], badToken(route), 'unknown_token');
+      await runCase(route, `F5 rolled-away ${kind} secret`, [['Authorization', `Bearer ${f.F5}`]], badToken(route), 'unknown_token');
+      await runCase(route, `F6 expired ${kind} token`, [['Authorization', `Bearer ${f.F6}`]], badToken(route), 'expired');
+      await runCase(route, `F7 not-yet-valid ${kind} token`, [['Authorization', `Bearer ${f.F7}`]], badToken(route), 'not_yet_valid');
+      await runCase(route, `F8 IP-restricted ${kind} token`, [['Authorization', `Bearer ${f.F8}`]],
+        isVerify(route) ? [{ status: 403, code: 9109 }, { status: 401, code: 1000 }] : [{ status: 403, code: 9109 }], 'ip_not_allowed');
+      const hk = `${route.method} ${route.path}`;
+      if (route.access.kind === 'groups' || handlerGroups[hk]) {
+        const tok = await f9Token(route, kind);
+        // Handler-level checks (POST /zones) are not counted by the dispatcher's "permission" metric.
+        await runCase(route, `F9 ${kind} token lacking the permission`, [['Authorization', `Bearer ${tok}`]], [{ status: 403, code: 10000 }, { status: 403, code: 9109 }], route.access.kind === 'groups' ? 'permission' : null);
+      } else {
+        t.skip(`${route.method} ${route.path} F9 ${kind}`, 'kind=authenticated: no permission group to lack');
+      }
+    }
+    await runCase(route, 'L1 wrong global key', [['X-Auth-Email', B.email], ['X-Auth-Key', wrongKey]], keyExpect, keyReason);
+    await runCase(route, 'L2 malformed global key', [['X-Auth-Email', B.email], ['X-Auth-Key', 'not-a-key!']], [{ status: 400, code: 6003, chain: 6103 }], 'malformed_or_missing');
+    await runCase(route, 'L3 unknown e-mail with the real key', [['X-Auth-Email', `nobody-${hex32().slice(0, 6)}@example.com`], ['X-Auth-Key', B.global_api_key]], keyExpect, keyReason);
+  }
+  t.measure('matrix_cases_executed', executed);
+  t.measure('per_fault', perFault);
+  console.log(`A1: ${apiRoutes.length} routes, ${executed} route×fault cases executed`);
+
+  // ---- after: state and metrics --------------------------------------------------------------
+  const metricsAfter = await metricsAuth(server);
+  const after = await snapshot();
+  for (const k of Object.keys(before)) {
+    const a = JSON.stringify(before[k]);
+    const b = JSON.stringify(after[k]);
+    t.check(`state unchanged: GET ${k}`, a === b, () => `before: ${clip(a, 1500)}\nafter:  ${clip(b, 1500)}`);
+  }
+  const reasons = new Set([...Object.keys(expectedReasons), ...Object.keys(metricsAfter), ...Object.keys(metricsBefore)]);
+  for (const reason of [...reasons].sort()) {
+    const got = (metricsAfter[reason] || 0) - (metricsBefore[reason] || 0);
+    const want = expectedReasons[reason] || 0;
+    t.check(`O2: nubis_auth_failures_total{reason="${reason}"} grew by exactly ${want}`, got === want, `grew by ${got}, expected ${want}`);
+  }
+
+  // ---- positive controls ---------------------------------------------------------------------
+  // The same tokens without their fault, and the real Global API Key, get through: so each
+  // refusal above was caused by the fault. Order: reads, then writes, then deletes.
+  const order = { GET: 0, POST: 1, PATCH: 1, PUT: 2, DELETE: 3 };
+  const ctlRoutes = [...apiRoutes].sort((a, b) => order[a.method] - order[b.method]);
+  for (const route of ctlRoutes) {
+    for (const k of controlKinds(route)) {
+      const params = controlParams.get(`${route.method} ${route.path} ${k}`) || {};
+      const { target } = fillPath(route, params);
+      const headers = k === 'key' ? [['X-Auth-Email', B.email], ['X-Auth-Key', B.global_api_key]] : [['Authorization', `Bearer ${faults[k].control}`]];
+      const body = bodyFor(route);
+      const r = await request(server.port, route.method, target, { headers, body }).catch((e) => ({ body: String(e) }));
+      await afterRequest(`control ${route.method} ${target} with ${k}${body !== undefined ? ` body=${JSON.stringify(body)}` : ''}`);
+      t.check(`control: ${route.method} ${route.path} with a valid ${k === 'key' ? 'Global API Key' : `${k} token`} → 200`, r.status === 200 && r.json?.success === true,
+        () => describe(`${route.method} ${target}${body !== undefined ? ` body=${JSON.stringify(body)}` : ''}`, r));
+    }
+  }
+
+  t.measure('crashes', crashes);
+  t.check('server healthy after A1', await healthy(server), server.logTail());
+  const pidOk = server.alive() && server.serverJson.pid === server.pid;
+  t.check('server process still alive with the same PID (since the last restart)', pidOk, JSON.stringify(server.exitInfo));
+  const stopped = await server.stop();
+  t.check('server exits 0 on SIGTERM', stopped.code === 0 && !stopped.killed, JSON.stringify(stopped));
+});
