@@ -1,5 +1,7 @@
 #include "api/fields.h"
 
+#include <cmath>
+
 #include <boost/json/stream_parser.hpp>
 
 #include "api/errors.h"
@@ -84,7 +86,9 @@ std::optional<int64_t> FieldReader::integer(std::string_view key, int64_t min, i
     out = v->get_int64();
   } else if (v->is_uint64() && v->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
     out = static_cast<int64_t>(v->get_uint64());
-  } else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double()))) {
+  } else if (v->is_double() && std::abs(v->get_double()) < 0x1p63 &&
+             v->get_double() == std::trunc(v->get_double())) {
+    // Range first: casting a double outside int64 is undefined behaviour.
     out = static_cast<int64_t>(v->get_double());
   } else {
     fail(invalid(name(key) + " must be an integer"));

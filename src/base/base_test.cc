@@ -61,6 +61,12 @@ TEST(Time, ParsesRfc3339) {
       {"2018-07-01T05:20:00", false, 0},
       {"", false, 0},
       {"2018-07-01T05:20:00Zjunk", false, 0},
+      // Offsets that carry the instant outside 0000-9999 UTC cannot be written back: refused
+      // (found by fuzz/rfc3339).
+      {"9999-12-31T23:59:59-00:01", false, 0},
+      {"0000-01-01T00:00:00+05:30", false, 0},
+      {"9999-12-31T23:59:59Z", true, 253402300799LL * 1000000},
+      {"0000-01-01T00:00:00Z", true, -62167219200LL * 1000000},
   };
   for (const auto& c : cases) {
     auto t = timeutil::parse(c.text);

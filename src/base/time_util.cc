@@ -128,6 +128,11 @@ std::optional<int64_t> parse(std::string_view s) {
   if (pos != s.size()) return std::nullopt;
   int64_t days = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_s;
+  // An offset can carry the instant outside years 0000-9999 in UTC, which we could not write
+  // back as RFC 3339: refuse it rather than store what we cannot show.
+  static const int64_t kMinSecs = daysFromCivil(0, 1, 1) * 86400;
+  static const int64_t kMaxSecs = daysFromCivil(10000, 1, 1) * 86400 - 1;
+  if (secs < kMinSecs || secs > kMaxSecs) return std::nullopt;
   return secs * 1000000 + frac_us;
 }
 
