@@ -255,15 +255,24 @@ asio::awaitable<http::Response> Dispatcher::handle(http::Request& req, const htt
   const int64_t elapsed = clock_.nowMicros() - t0;
   metrics_.request(route_name, res.result_int(), elapsed);
   if (config_.access_log) {
-    std::string line = "{\"event\":\"access\",\"method\":\"" +
-                       jsonEscape(std::string(req.method_string())) + "\",\"path\":\"" +
-                       jsonEscape(target ? target->path : std::string(req.target())) +
-                       "\",\"route\":\"" + jsonEscape(route_name) +
-                       "\",\"status\":" + std::to_string(res.result_int()) +
-                       ",\"duration_us\":" + std::to_string(elapsed) + ",\"ip\":\"" +
-                       jsonEscape(client_ip) + "\"" +
-                       (token_id.empty() ? "" : ",\"token_id\":\"" + token_id + "\"") + "}";
-    log_.write(line);
+    std::string line;
+    line.reserve(256);
+    line.append("{\"event\":\"access\",\"method\":\"")
+        .append(jsonEscape(req.method_string()))
+        .append("\",\"path\":\"")
+        .append(jsonEscape(target ? std::string_view(target->path) : std::string_view(req.target())))
+        .append("\",\"route\":\"")
+        .append(jsonEscape(route_name))
+        .append("\",\"status\":")
+        .append(std::to_string(res.result_int()))
+        .append(",\"duration_us\":")
+        .append(std::to_string(elapsed))
+        .append(",\"ip\":\"")
+        .append(jsonEscape(client_ip))
+        .push_back('"');
+    if (!token_id.empty()) line.append(",\"token_id\":\"").append(token_id).push_back('"');
+    line.push_back('}');
+    log_.access(line);
   }
   co_return res;
 }

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "http/config.h"
+
 namespace nubis::app {
 
 struct Config {
@@ -31,6 +33,8 @@ struct Config {
   size_t workers = 4;
   // Jobs that may wait for a worker before requests get 503 "busy".
   size_t worker_queue = 1024;
+  // Transport limits and timeouts (header size and count, slowloris guards).
+  http::HttpLimits http;
 };
 
 }  // namespace nubis::app

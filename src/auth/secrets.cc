@@ -3,33 +3,56 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <stdexcept>
 
 namespace nubis::auth {
 
+SecretHasher::SecretHasher(std::string pepper) {
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  EVP_MAC_CTX* ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+  EVP_MAC_free(mac);  // the context holds its own reference
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  if (!ctx || EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(pepper.data()),
+                           pepper.size(), params) != 1) {
+    EVP_MAC_CTX_free(ctx);
+    OPENSSL_cleanse(pepper.data(), pepper.size());
+    throw std::runtime_error("OpenSSL: cannot set up HMAC-SHA-256");
+  }
+  OPENSSL_cleanse(pepper.data(), pepper.size());
+  keyed_.reset(ctx, EVP_MAC_CTX_free);
+}
+
 std::string SecretHasher::hash(std::string_view domain, std::string_view secret) const {
-  std::string msg;
-  msg.reserve(domain.size() + 1 + secret.size());
-  msg.append(domain);
-  msg.push_back('\0');
-  msg.append(secret);
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx(EVP_MAC_CTX_dup(keyed_.get()),
+                                                               EVP_MAC_CTX_free);
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), pepper_.data(), static_cast<int>(pepper_.size()),
-       reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), out, &len);
+  size_t len = 0;
+  static constexpr unsigned char kSep = 0;
+  if (!ctx ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(domain.data()),
+                     domain.size()) != 1 ||
+      EVP_MAC_update(ctx.get(), &kSep, 1) != 1 ||
+      EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size()) != 1 ||
+      EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1)
+    throw std::runtime_error("OpenSSL: HMAC-SHA-256 failed");
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(len * 2);
-  for (unsigned i = 0; i < len; ++i) {
+  for (size_t i = 0; i < len; ++i) {
     hex.push_back(kHex[out[i] >> 4]);
     hex.push_back(kHex[out[i] & 15]);
   }
-  OPENSSL_cleanse(msg.data(), msg.size());
   return hex;
 }
 

@@ -1,8 +1,15 @@
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
 #include <set>
 
 #include "base/ids.h"
+#include "base/log.h"
 #include "base/random.h"
 #include "base/time_util.h"
 
@@ -83,6 +90,50 @@ TEST(Time, FormatsRoundTrip) {
   EXPECT_EQ(timeutil::formatHttpDate(0), "Thu, 01 Jan 1970 00:00:00 GMT");
   for (int64_t t : {0LL, 951782400LL * 1000000, 4102444800LL * 1000000 + 1})
     EXPECT_EQ(*timeutil::parse(timeutil::formatMicros(t)), t);
+}
+
+
+// Reads what is in the pipe now, without blocking.
+std::string drain(int fd) {
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+TEST(Log, AccessLinesAreBufferedEventLinesFlushInOrder) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_NONBLOCK), 0);
+  ::fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
+  {
+    StderrLogger log(true, fds[1]);
+    log.access(R"({"a":1})");
+    log.access(R"({"a":2})");
+    EXPECT_EQ(drain(fds[0]), "") << "access lines written one by one";
+    log.error("boom", "x");
+    EXPECT_EQ(drain(fds[0]),
+              "{\"a\":1}\n{\"a\":2}\n{\"level\":\"error\",\"event\":\"boom\",\"message\":\"x\"}\n");
+    // Size threshold: 16 KiB of access lines go out without waiting for the timer.
+    std::string big(1000, 'x');
+    for (int i = 0; i < 17; ++i) log.access(big);
+    EXPECT_GE(drain(fds[0]).size(), 16u * 1024);
+    // Time threshold: a lone line appears within the flush period.
+    log.access("late");
+    std::string got;
+    for (int i = 0; i < 50 && got.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      got = drain(fds[0]);
+    }
+    EXPECT_NE(got.find("late\n"), std::string::npos);
+    log.access("last");
+  }  // the destructor flushes
+  EXPECT_EQ(drain(fds[0]), "last\n");
+  ::close(fds[0]);
+  ::close(fds[1]);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "base/log.h"
 
+#include <cerrno>
+#include <chrono>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -39,13 +42,69 @@ void Logger::error(std::string_view event, std::string_view message) {
         jsonEscape(message) + "\"}");
 }
 
+namespace {
+constexpr size_t kFlushBytes = 16 * 1024;
+constexpr auto kFlushEvery = std::chrono::milliseconds(200);
+
+void writeAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // nowhere to report a failing log
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+}  // namespace
+
+StderrLogger::StderrLogger(bool enabled, int fd) : enabled_(enabled), fd_(fd) {
+  if (!enabled_) return;
+  flusher_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, kFlushEvery);
+      flushLocked();
+    }
+  });
+}
+
+StderrLogger::~StderrLogger() {
+  if (flusher_.joinable()) {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    flusher_.join();
+  }
+  flush();
+}
+
+void StderrLogger::flushLocked() {
+  if (buffer_.empty()) return;
+  writeAll(fd_, buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+void StderrLogger::flush() {
+  std::lock_guard lock(mu_);
+  flushLocked();
+}
+
 void StderrLogger::write(std::string_view json_line) {
   if (!enabled_) return;
-  std::string line(json_line);
-  line.push_back('\n');
-  // One write(2) keeps concurrent lines from interleaving.
-  ssize_t rc = ::write(2, line.data(), line.size());
-  (void)rc;
+  std::lock_guard lock(mu_);
+  buffer_.append(json_line);
+  buffer_.push_back('\n');
+  flushLocked();
+}
+
+void StderrLogger::access(std::string_view json_line) {
+  if (!enabled_) return;
+  std::lock_guard lock(mu_);
+  buffer_.append(json_line);
+  buffer_.push_back('\n');
+  if (buffer_.size() >= kFlushBytes) flushLocked();
 }
 
 }  // namespace nubis

@@ -28,7 +28,8 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 
 asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, Handler& handler,
                                  const HttpLimits& limits,
-                                 std::shared_ptr<ConnectionRegistry> registry, Logger& log) {
+                                 std::shared_ptr<ConnectionRegistry> registry, Deadlines& deadlines,
+                                 Logger& log) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) {
@@ -46,7 +47,7 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, Handler& handler,
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     asio::co_spawn(acceptor.get_executor(),
-                   runSession(std::move(socket), handler, limits, registry, log), asio::detached);
+                   runSession(std::move(socket), handler, limits, registry, deadlines, log), asio::detached);
   }
 }
 
@@ -55,7 +56,11 @@ asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, Handler& handler,
 Server::Server(size_t io_threads, HttpLimits limits, Logger& log)
     : limits_(limits), log_(log), registry_(std::make_shared<ConnectionRegistry>()) {
   if (io_threads == 0) io_threads = 1;
-  for (size_t i = 0; i < io_threads; ++i) contexts_.push_back(std::make_unique<asio::io_context>(1));
+  for (size_t i = 0; i < io_threads; ++i) {
+    contexts_.push_back(std::make_unique<asio::io_context>(1));
+    deadlines_.push_back(std::make_unique<Deadlines>());
+    asio::co_spawn(*contexts_.back(), deadlines_.back()->run(), asio::detached);
+  }
 }
 
 Server::~Server() { stop(); }
@@ -66,7 +71,8 @@ Result<tcp::endpoint> Server::listen(const std::string& host, uint16_t port, Han
   auto addr = asio::ip::make_address(h, ec);
   if (ec) return ApiError::internal("invalid listen address: " + host);
   tcp::endpoint ep(addr, port);
-  for (auto& ctx : contexts_) {
+  for (size_t i = 0; i < contexts_.size(); ++i) {
+    auto& ctx = contexts_[i];
     auto acc = std::make_unique<Acceptor>(*ctx, handler);
     acc->acceptor.open(ep.protocol(), ec);
     if (!ec) acc->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -77,7 +83,7 @@ Result<tcp::endpoint> Server::listen(const std::string& host, uint16_t port, Han
                                       ": " + ec.message());
     // Port 0: every further acceptor joins the port the first one got.
     ep = acc->acceptor.local_endpoint();
-    asio::co_spawn(*ctx, acceptLoop(acc->acceptor, handler, limits_, registry_, log_),
+    asio::co_spawn(*ctx, acceptLoop(acc->acceptor, handler, limits_, registry_, *deadlines_[i], log_),
                    asio::detached);
     acceptors_.push_back(std::move(acc));
   }

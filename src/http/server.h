@@ -21,6 +21,7 @@
 #include "base/log.h"
 #include "base/result.h"
 #include "http/config.h"
+#include "http/deadlines.h"
 #include "http/types.h"
 
 namespace nubis::http {
@@ -53,6 +54,8 @@ class Server {
   struct Acceptor;
   HttpLimits limits_;
   Logger& log_;
+  // Before contexts_: sessions destroyed with a context still deregister from their Deadlines.
+  std::vector<std::unique_ptr<Deadlines>> deadlines_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
   std::vector<std::thread> threads_;

@@ -6,7 +6,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -14,6 +13,7 @@
 #include <limits>
 #include <string>
 
+#include "http/deadlines.h"
 #include "http/framing.h"
 
 namespace nubis::http {
@@ -49,14 +49,19 @@ namespace {
 // Shared between the session coroutine and the drain path; only touched on the session's own
 // single-threaded io_context.
 struct SessionState {
-  beast::tcp_stream* stream = nullptr;
+  asio::ip::tcp::socket* socket = nullptr;
   bool idle = true;
 };
 
 struct Deregister {
   std::shared_ptr<ConnectionRegistry> registry;
   uint64_t id;
-  ~Deregister() { registry->remove(id); }
+  Deadlines& deadlines;
+  Deadlines::Handle deadline;
+  ~Deregister() {
+    registry->remove(id);
+    deadlines.remove(deadline);
+  }
 };
 
 bool isParseError(const boost::system::error_code& ec) {
@@ -64,11 +69,12 @@ bool isParseError(const boost::system::error_code& ec) {
          ec != beast::http::error::end_of_stream && ec != beast::http::error::partial_message;
 }
 
-asio::awaitable<void> sendAndClose(beast::tcp_stream& stream, Response res,
-                                   const HttpLimits& limits) {
+asio::awaitable<void> sendAndClose(asio::ip::tcp::socket& stream, Response res,
+                                   const HttpLimits& limits, Deadlines& deadlines,
+                                   Deadlines::Handle deadline) {
   res.keep_alive(false);
   res.prepare_payload();
-  stream.expires_after(limits.write_timeout);
+  deadlines.arm(deadline, limits.write_timeout);
   co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
 }
 
@@ -76,26 +82,30 @@ asio::awaitable<void> sendAndClose(beast::tcp_stream& stream, Response res,
 
 asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
                                  const HttpLimits& limits,
-                                 std::shared_ptr<ConnectionRegistry> registry, Logger& log) {
-  beast::tcp_stream stream(std::move(socket));
+                                 std::shared_ptr<ConnectionRegistry> registry, Deadlines& deadlines,
+                                 Logger& log) {
+  asio::ip::tcp::socket stream(std::move(socket));
   ConnInfo info;
   boost::system::error_code ec;
-  auto remote = stream.socket().remote_endpoint(ec);
+  auto remote = stream.remote_endpoint(ec);
   if (ec) co_return;
   info.peer = remote.address();
   info.peer_port = remote.port();
 
   auto state = std::make_shared<SessionState>();
-  state->stream = &stream;
+  state->socket = &stream;
   auto ex = co_await asio::this_coro::executor;
   Deregister dereg{registry, registry->add([state, ex] {
                      asio::post(ex, [state] {
-                       if (state->idle && state->stream) {
+                       if (state->idle && state->socket) {
                          boost::system::error_code ignored;
-                         state->stream->socket().close(ignored);
+                         state->socket->close(ignored);
                        }
                      });
-                   })};
+                   }),
+                   deadlines, deadlines.add(stream)};
+  const Deadlines::Handle deadline = dereg.deadline;
+  auto arm = [&](std::chrono::milliseconds t) { deadlines.arm(deadline, t); };
 
   beast::flat_buffer buffer;
   for (;;) {
@@ -103,7 +113,7 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
     if (registry->draining) break;
     if (buffer.size() == 0) {
       // Waiting for the next request on a kept-alive connection.
-      stream.expires_after(limits.idle_timeout);
+      arm(limits.idle_timeout);
       auto [rec, n] = co_await stream.async_read_some(buffer.prepare(8192), as_tuple(use_awaitable));
       if (rec) break;
       buffer.commit(n);
@@ -114,16 +124,16 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
     head.header_limit(static_cast<std::uint32_t>(limits.header_limit_bytes));
     // The body limit is the route's, applied below; Beast's 1 MiB default must not pre-empt it.
     head.body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream.expires_after(limits.header_timeout);
+    arm(limits.header_timeout);
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, head, as_tuple(use_awaitable));
     if (hec) {
       if (hec == bhttp::error::header_limit) {
         co_await sendAndClose(stream, handler.transportError(431, "request header too large", ""),
-                              limits);
+                              limits, deadlines, deadline);
       } else if (isParseError(hec)) {
         co_await sendAndClose(
             stream, handler.transportError(400, "malformed HTTP request: " + hec.message(), ""),
-            limits);
+            limits, deadlines, deadline);
       }
       break;
     }
@@ -132,16 +142,16 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
     // Beast bounds what it scans per read; bytes already buffered can carry a longer header.
     if (hn > limits.header_limit_bytes) {
       co_await sendAndClose(stream, handler.transportError(431, "request header too large", target),
-                            limits);
+                            limits, deadlines, deadline);
       break;
     }
     if (static_cast<size_t>(std::distance(h.begin(), h.end())) > limits.max_header_count) {
       co_await sendAndClose(stream, handler.transportError(431, "too many header fields", target),
-                            limits);
+                            limits, deadlines, deadline);
       break;
     }
     if (const char* problem = framingProblem(h)) {
-      co_await sendAndClose(stream, handler.transportError(400, problem, target), limits);
+      co_await sendAndClose(stream, handler.transportError(400, problem, target), limits, deadlines, deadline);
       break;
     }
     // Only requests that carry a body need the route's limit (saves a route lookup per GET).
@@ -150,12 +160,12 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
     uint64_t limit = has_body ? handler.bodyLimit(h) : 0;
     if (head.content_length() && *head.content_length() > limit) {
       co_await sendAndClose(stream, handler.transportError(413, "request body too large", target),
-                            limits);
+                            limits, deadlines, deadline);
       break;
     }
     if (h[bhttp::field::expect] == "100-continue" && !head.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream.expires_after(limits.write_timeout);
+      arm(limits.write_timeout);
       auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue),
                                                   as_tuple(use_awaitable));
       if (wec) break;
@@ -164,22 +174,24 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
     bhttp::request_parser<bhttp::string_body> parser(std::move(head));
     parser.body_limit(limit);
     if (!parser.is_done()) {
-      stream.expires_after(limits.body_timeout);
+      arm(limits.body_timeout);
       auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, as_tuple(use_awaitable));
       if (bec) {
         if (bec == bhttp::error::body_limit) {
           co_await sendAndClose(stream,
                                 handler.transportError(413, "request body too large", target),
-                                limits);
+                                limits, deadlines, deadline);
         } else if (isParseError(bec)) {
           co_await sendAndClose(
               stream, handler.transportError(400, "malformed request body: " + bec.message(), target),
-              limits);
+              limits, deadlines, deadline);
         }
         break;
       }
     }
 
+    // The handler's own time is not the client's: no deadline while it runs.
+    deadlines.disarm(deadline);
     Request req = parser.release();
     bool keep_alive = req.keep_alive();
     Response res;
@@ -192,13 +204,13 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
     }
     res.keep_alive(keep_alive && !registry->draining);
     res.prepare_payload();
-    stream.expires_after(limits.write_timeout);
+    arm(limits.write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
     if (wec || !res.keep_alive()) break;
   }
-  state->stream = nullptr;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream.socket().close(ec);
+  state->socket = nullptr;
+  stream.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream.close(ec);
 }
 
 }  // namespace nubis::http

@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "http/config.h"
+#include "http/deadlines.h"
 #include "http/types.h"
 
 namespace nubis::http {
@@ -34,6 +35,6 @@ class ConnectionRegistry {
 boost::asio::awaitable<void> runSession(boost::asio::ip::tcp::socket socket, Handler& handler,
                                         const HttpLimits& limits,
                                         std::shared_ptr<ConnectionRegistry> registry,
-                                        Logger& log);
+                                        Deadlines& deadlines, Logger& log);
 
 }  // namespace nubis::http

@@ -284,5 +284,66 @@ TEST(TransportTest, GracefulDrain) {
   EXPECT_EQ(srv.app().openConnections(), 0u);
 }
 
+// Slowloris guards (http/deadlines.h): a header or body that does not arrive in time, or an idle
+// keep-alive connection, is closed; a client that keeps trickling bytes does not reset the clock.
+TEST(TransportTest, SlowClientsAreCutOffAtTheirDeadline) {
+  TestServerOptions opt;
+  opt.http.header_timeout = 600ms;
+  opt.http.body_timeout = 600ms;
+  opt.http.idle_timeout = 600ms;
+  TestServer srv(opt);
+  using clock = std::chrono::steady_clock;
+
+  // Header never finished.
+  auto half = srv.connect();
+  ASSERT_TRUE(half->connect());
+  auto t0 = clock::now();
+  ASSERT_TRUE(half->send("GET /healthz HTTP/1.1\r\nHost: t\r\n"));
+  EXPECT_TRUE(half->waitClosed(3000ms)) << "half-sent header held the connection";
+  EXPECT_GE(clock::now() - t0, 500ms) << "closed before its deadline";
+
+  // One byte every 100 ms: activity does not extend the header deadline.
+  auto trickle = srv.connect();
+  ASSERT_TRUE(trickle->connect());
+  const std::string wire = "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: " + std::string(40, 'a');
+  t0 = clock::now();
+  bool cut = false;
+  for (char ch : wire) {
+    if (!trickle->send(std::string(1, ch))) {
+      cut = true;
+      break;
+    }
+    std::this_thread::sleep_for(100ms);
+    if (clock::now() - t0 > 3000ms) break;
+  }
+  EXPECT_TRUE(cut || trickle->waitClosed(1000ms)) << "trickling client kept the connection";
+  EXPECT_LT(clock::now() - t0, 3000ms);
+
+  // Body announced but not sent.
+  auto body = srv.connect();
+  ASSERT_TRUE(body->connect());
+  ASSERT_TRUE(body->send("POST /client/v4/user/tokens HTTP/1.1\r\nHost: t\r\n" + bearer(srv) +
+                         "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"na"));
+  EXPECT_TRUE(body->waitClosed(3000ms)) << "unfinished body held the connection";
+
+  // Idle keep-alive, after a served request.
+  auto idle = srv.connect();
+  ASSERT_EQ(idle->request("GET", "/healthz").status, 200u);
+  t0 = clock::now();
+  EXPECT_TRUE(idle->waitClosed(3000ms)) << "idle connection not closed";
+  EXPECT_GE(clock::now() - t0, 500ms);
+
+  // A client inside its deadlines is served normally, request after request.
+  auto good = srv.connect();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(good->request("GET", "/healthz").status, 200u);
+    std::this_thread::sleep_for(300ms);
+  }
+  EXPECT_EQ(good->connectCount(), 1u);
+  for (int i = 0; i < 100 && srv.app().openConnections() > 1; ++i)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_LE(srv.app().openConnections(), 1u);
+}
+
 }  // namespace
 }  // namespace nubis::testing

@@ -127,6 +127,7 @@ struct TestServerOptions {
   int64_t start_micros = kStartMicros;
   uint64_t seed = 0x5eed;
   size_t io_threads = 2;
+  http::HttpLimits http;
 };
 
 class TestServer {
