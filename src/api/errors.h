@@ -47,7 +47,34 @@ namespace nubis::api {
   X(AccountNotFound, 404, 1003, "Account not found")                                             \
   X(ZoneExists, 400, 1061, " already exists")                                                    \
   X(ZoneNotFound, 404, 1001, "Invalid zone identifier")                                          \
-  X(ZoneValidation, 400, 1099, "")
+  X(ZoneValidation, 400, 1099, "")                                                               \
+  /* Cloudflare Images (IMAGES.md A.13; statuses where Cloudflare's are unseen are ours). */    \
+  X(ImageBadRequest, 400, 5400, "")                                                              \
+  X(ImageNotFound, 404, 5404, "Image not found")                                                 \
+  X(ImageExists, 400, 5409, "An image with this ID already exists")                             \
+  X(CustomIdInvalid, 400, 5411,                                                                  \
+    "The Custom ID is invalid. Custom IDs can include 1024 characters or less, any number of "   \
+    "subpaths, and support the UTF-8 encoding standard for characters. Enter a new Custom ID "   \
+    "and try again: ")                                                                           \
+  X(CustomIdPrivate, 400, 5400,                                                                  \
+    "The image contains a custom ID and cannot be set to private. To make the image private, "   \
+    "delete and upload the image again using a regular ID.")                                     \
+  X(ImageTooManyPixels, 400, 5400, "")                                                           \
+  X(AnimationTooLarge, 400, 5443, "")                                                            \
+  X(UrlFetchFailed, 400, 5454, "")                                                               \
+  X(ImageContentType, 415, 5455,                                                                 \
+    "Uploaded image must have image/jpeg, image/png, image/webp, image/gif or image/svg+xml "    \
+    "content-type")                                                                              \
+  X(ImageDecode, 400, 9422, "error during decoding: ")                                          \
+  X(ImageFileTooLarge, 413, 7011, "Request entity is too large")                                \
+  X(MultipartInvalid, 400, 5400, "Malformed multipart/form-data: ")                             \
+  X(DirectUploadExpired, 400, 5400, "The upload URL has expired")                                \
+  X(DirectUploadUsed, 400, 5400, "The upload URL has already been used")                         \
+  X(VariantNotFound, 404, 5404, "Variant not found")                                             \
+  X(VariantExists, 400, 5400, "A variant with this name already exists")                        \
+  X(VariantLimit, 400, 5400, "An account can have at most 100 variants")                        \
+  X(SigningKeyNotFound, 404, 5404, "Signing key not found")                                      \
+  X(ImagesBusy, 503, 5503, "Image processing is busy; retry shortly")
 
 enum class Err {
 #define NUBIS_ERR_ENUM(name, status, code, msg) name,
