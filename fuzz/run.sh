@@ -17,14 +17,17 @@ ROOT=$PWD
 BUILD=$ROOT/build-fuzz
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
-ALL_TARGETS=(http1_request json_body token_policy cidr rfc3339)
+ALL_TARGETS=(http1_request multipart json_body token_policy cidr rfc3339 flexible_options svg_sanitize
+  signed_url image_probe)
 read -r -a TARGETS <<<"${FUZZ_TARGETS:-${ALL_TARGETS[*]}}"
 
 # Largest input per target: HTTP needs room past the 16 KiB header limit.
 max_len() {
   case $1 in
-    http1_request) echo 20000 ;;
-    json_body | token_policy) echo 8192 ;;
+    http1_request | image_probe) echo 20000 ;;
+    json_body | token_policy | multipart | svg_sanitize) echo 8192 ;;
+    flexible_options) echo 2100 ;;
+    signed_url) echo 1024 ;;
     *) echo 256 ;;
   esac
 }

@@ -67,6 +67,16 @@ TEST(Target, DecodesQueryAndPath) {
   EXPECT_FALSE(parseTarget("not a target"));
 }
 
+TEST(Target, AcceptsTheBracketsAndBarsCloudflaresDocsPutInQueries) {
+  auto t = parseTarget("/client/v4/accounts/a/images/v2?meta.status[eq]=active&meta.g[in]=a|b");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t->query.get("meta.status[eq]"), "active");
+  EXPECT_EQ(*t->query.get("meta.g[in]"), "a|b");
+  // Only the query is lenient: the same bytes in the path stay refused.
+  EXPECT_FALSE(parseTarget("/client/v4/a[b]"));
+  EXPECT_FALSE(parseTarget("/client/v4/zones?name=a b"));
+}
+
 struct PageCase {
   const char* query;
   bool ok;

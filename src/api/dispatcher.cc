@@ -311,6 +311,11 @@ http::Response Dispatcher::transportError(unsigned status, std::string_view reas
   ApiError e;
   if (status == 413) {
     e = error(Err::BodyTooLarge);
+    // Uploads are POSTs; the route may name its own error (image uploads: 7011).
+    if (auto t = parseTarget(target)) {
+      auto m = router_.match(http::bhttp::verb::post, t->segments);
+      if (m.route && m.route->body_too_large) e = error(*m.route->body_too_large);
+    }
   } else if (status == 431) {
     e = error(Err::HeaderTooLarge);
   } else if (status >= 500) {

@@ -13,6 +13,7 @@ std::string successBody(const Reply& reply) {
   o["errors"] = json::array();
   o["messages"] = reply.messages;
   if (reply.result_info) o["result_info"] = *reply.result_info;
+  else if (reply.null_result_info) o["result_info"] = nullptr;
   return json::serialize(o);
 }
 

@@ -21,6 +21,8 @@ struct Reply {
   unsigned status = 200;
   boost::json::value result;  // null by default
   std::optional<boost::json::object> result_info;
+  // Emit `"result_info": null` when there is none (the Images API does; seeds 000/001).
+  bool null_result_info = false;
   boost::json::array messages;
   // Non-envelope answers (health, metrics, openapi, image bytes): sent as-is when raw is true.
   bool raw = false;

@@ -17,8 +17,43 @@ std::vector<std::string_view> Query::all(std::string_view key) const {
   return out;
 }
 
+namespace {
+
+// Characters RFC 3986 does not allow unencoded in a query but that clients send anyway:
+// Cloudflare's own docs write Images filters as `meta.status[eq]=a` and `[in]=a|b`, and
+// browsers, fetch and `curl -g` send those bytes as they are.
+bool lenientQueryChar(char c) {
+  return c == '[' || c == ']' || c == '|' || c == '{' || c == '}' || c == '^' || c == '`' ||
+         c == '"' || c == '<' || c == '>' || c == '\\';
+}
+
+// The target with those characters percent-encoded in its query; nullopt when there are none.
+std::optional<std::string> encodeLenientQuery(std::string_view target) {
+  size_t q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string out(target.substr(0, q + 1));
+  bool changed = false;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char c : target.substr(q + 1)) {
+    if (lenientQueryChar(c)) {
+      out.push_back('%');
+      out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+      out.push_back(kHex[static_cast<unsigned char>(c) & 15]);
+      changed = true;
+    } else {
+      out.push_back(c);
+    }
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
 std::optional<ParsedTarget> parseTarget(std::string_view target) {
   auto parsed = boost::urls::parse_origin_form(target);
+  std::optional<std::string> lenient;
+  if (!parsed && (lenient = encodeLenientQuery(target))) parsed = boost::urls::parse_origin_form(*lenient);
   if (!parsed) return std::nullopt;
   ParsedTarget out;
   out.path = std::string(parsed->encoded_path());

@@ -15,6 +15,7 @@
 
 #include "api/context.h"
 #include "api/envelope.h"
+#include "api/errors.h"
 #include "base/result.h"
 #include "http/types.h"
 
@@ -33,6 +34,8 @@ struct Route {
   std::string summary;  // for /openapi.json
   // The body is JSON: other declared content types are refused (9207). Multipart routes say no.
   bool json_body = true;
+  // The error for a body over body_limit (default: 413 6004); image uploads answer 7011.
+  std::optional<Err> body_too_large;
 
   struct Segment {
     std::string text;

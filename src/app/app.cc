@@ -25,6 +25,10 @@
 #include "auth/secrets.h"
 #include "http/server.h"
 #include "http/worker_pool.h"
+#include "images/delivery_handler.h"
+#include "images/pipeline/pipeline.h"
+#include "store/fs/blob_store.h"
+#include "store/fs/variant_cache.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace nubis::app {
@@ -48,30 +52,6 @@ bool splitHostPort(const std::string& s, std::string& host, uint16_t& port) {
 }
 
 namespace {
-
-// The delivery listener is reserved for Cloudflare Images (a later milestone): until then it
-// answers every request the way imagedelivery.net answers an unknown image.
-class DeliveryPlaceholder final : public http::Handler {
- public:
-  uint64_t bodyLimit(const http::RequestHeader&) const override { return 0; }
-  asio::awaitable<http::Response> handle(http::Request& req, const http::ConnInfo&) override {
-    co_return text(req.version(), 404, "ERROR 9404: Image delivery is not implemented yet in Nubis");
-  }
-  http::Response transportError(unsigned status, std::string_view reason,
-                                std::string_view) const override {
-    return text(11, status, "ERROR 9400: " + std::string(reason));
-  }
-
- private:
-  static http::Response text(unsigned version, unsigned status, std::string body) {
-    http::Response res;
-    res.version(version);
-    res.result(status);
-    res.set(http::bhttp::field::content_type, "text/plain; charset=utf-8");
-    res.body() = std::move(body);
-    return res;
-  }
-};
 
 std::string urlFor(const std::string& host, uint16_t port) {
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -117,9 +97,13 @@ struct App::Impl {
   std::unique_ptr<api::RateLimiter> limiter;
   api::Metrics metrics;
   api::Router router;
+  std::unique_ptr<store::BlobStore> blobs;
+  std::unique_ptr<store::VariantCache> variant_cache;
+  std::unique_ptr<images::ImagesService> images;
+  std::unique_ptr<images::Delivery> delivery_core;
+  std::unique_ptr<images::DeliveryHandler> delivery;
   std::unique_ptr<Services> services;
   std::unique_ptr<api::Dispatcher> dispatcher;
-  DeliveryPlaceholder delivery;
   std::unique_ptr<http::Server> server;
   std::string api_base, delivery_base, bootstrap_json;
   uint16_t api_port = 0;
@@ -142,6 +126,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   if (!pepper) return pepper.error();
   auto db = store::sqlite::SqliteStore::open(config.data_dir + "/nubis.db");
   if (!db) return db.error();
+  store::ImageStore& image_store = (*db)->images();  // same database and connection
   s.store = std::move(*db);
   s.hasher = std::make_unique<auth::SecretHasher>(*pepper);
   s.authn = std::make_unique<auth::Authenticator>(*s.store, *s.hasher);
@@ -149,7 +134,23 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   s.limiter = std::make_unique<api::RateLimiter>(clock, api::RateLimitConfig{config.rate_limit});
   auto proxies = parseCidrList(config.trusted_proxies, "--trusted-proxies");
   if (!proxies) return proxies.error();
-  s.services = std::make_unique<Services>(*s.store, *s.authn, clock, rng);
+  if (Status st = images::pipeline::initVips(); !st) return st.error();
+  auto blobs = store::BlobStore::open(config.data_dir + "/images");
+  if (!blobs) return blobs.error();
+  s.blobs = std::move(*blobs);
+  auto cache = store::VariantCache::open(config.data_dir + "/cache", config.image_cache_bytes);
+  if (!cache) return cache.error();
+  s.variant_cache = std::move(*cache);
+  auto fetch_allow = parseCidrList(config.image_fetch_allow, "--image-fetch-allow");
+  if (!fetch_allow) return fetch_allow.error();
+  images::ImagesSettings img;
+  img.fetch.allow = std::move(*fetch_allow);
+  img.allowance = config.image_allowance;
+  s.images = std::make_unique<images::ImagesService>(*s.store, image_store, *s.blobs,
+                                                     *s.variant_cache, clock, rng, std::move(img));
+  s.delivery_core = std::make_unique<images::Delivery>(*s.images);
+  s.delivery = std::make_unique<images::DeliveryHandler>(*s.images, *s.delivery_core, *s.pool);
+  s.services = std::make_unique<Services>(*s.store, *s.authn, clock, rng, *s.images, *s.delivery_core);
   registerAllRoutes(s.router, *s.services);
   Impl* raw = impl.get();
   registerOpsRoutes(s.router, s.metrics, [raw] { return raw->ready.load(); });
@@ -171,13 +172,15 @@ Status App::start() {
     return ApiError::internal("--delivery-listen must be HOST:PORT, got \"" + s.config.delivery_listen + "\"");
   auto api_ep = s.server->listen(host, port, *s.dispatcher);
   if (!api_ep) return api_ep.error();
-  auto del_ep = s.server->listen(dhost, dport, s.delivery);
+  auto del_ep = s.server->listen(dhost, dport, *s.delivery);
   if (!del_ep) return del_ep.error();
   s.api_port = api_ep->port();
   std::string public_url = s.config.public_url.empty() ? urlFor(host, api_ep->port()) : s.config.public_url;
   while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   s.api_base = public_url + "/client/v4";
   s.delivery_base = s.config.delivery_url.empty() ? urlFor(dhost, del_ep->port()) : s.config.delivery_url;
+  while (!s.delivery_base.empty() && s.delivery_base.back() == '/') s.delivery_base.pop_back();
+  s.images->setDeliveryBase(s.delivery_base);
 
   BootstrapPresets presets;
   presets.email = envOr("NUBIS_ADMIN_EMAIL", presets.email);
@@ -208,6 +211,9 @@ Status App::start() {
           if (raw->stopping) break;
           raw->pool->post([raw] {
             if (Status st = raw->authn->flushUses(); !st) raw->log.error("flush_uses", st.error().detail);
+            // Direct uploads whose URL expired unused disappear (IMAGES.md A.3).
+            auto gone = raw->images->imageStore().deleteExpiredDrafts(raw->clock.nowMicros());
+            if (!gone) raw->log.error("expire_drafts", gone.error().detail);
           });
         }
       },

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "http/config.h"
@@ -22,6 +23,10 @@ struct Config {
   std::string delivery_url;
   // Private ranges upload-by-URL may reach (CIDR list); empty: public addresses only.
   std::string image_fetch_allow;
+  // Bytes of rendered variants kept on disk (DATA_DIR/cache), least recently used out first.
+  uint64_t image_cache_bytes = 1ULL << 30;
+  // stats.count.allowed: how many images an account may hold.
+  int64_t image_allowance = 100000;
   // Cloudflare's rate limits; "off" for load tests and benchmarks.
   bool rate_limit = true;
   // Peers whose X-Forwarded-For is believed (CIDR list); empty: none.

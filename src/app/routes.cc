@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "identity/identity_routes.h"
+#include "images/image_routes.h"
 #include "tokens/token_routes.h"
 #include "zones/zone_routes.h"
 
@@ -13,6 +14,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   identity::registerRoutes(router, identity::Deps{s.store, s.authn, s.clock});
   // /zones, /zones/{zone_id}
   zones::registerRoutes(router, s.zones);
+  // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*
+  images::registerRoutes(router, s.images, s.delivery);
 }
 
 }  // namespace nubis::app

@@ -6,6 +6,8 @@
 #include "auth/authenticator.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "images/delivery.h"
+#include "images/images_service.h"
 #include "store/store.h"
 #include "tokens/token_service.h"
 #include "zones/zone_service.h"
@@ -13,13 +15,16 @@
 namespace nubis::app {
 
 struct Services {
-  Services(store::Store& s, auth::Authenticator& a, const Clock& c, Random& r)
-      : store(s), authn(a), clock(c), tokens(s, a, c, r), zones(s, c, r) {}
+  Services(store::Store& s, auth::Authenticator& a, const Clock& c, Random& r,
+           images::ImagesService& img, images::Delivery& d)
+      : store(s), authn(a), clock(c), tokens(s, a, c, r), zones(s, c, r), images(img), delivery(d) {}
   store::Store& store;
   auth::Authenticator& authn;
   const Clock& clock;
   tokens::TokenService tokens;
   zones::ZoneService zones;
+  images::ImagesService& images;
+  images::Delivery& delivery;
 };
 
 void registerAllRoutes(api::Router& router, Services& services);

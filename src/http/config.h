@@ -20,6 +20,11 @@ struct HttpLimits {
   std::chrono::milliseconds body_timeout{60000};
   // Time to write a response.
   std::chrono::milliseconds write_timeout{30000};
+  // After refusing a request (413, 400...) the rest of what the client sends is read and dropped
+  // for up to this long / this many bytes before the close, so that a client still writing its
+  // body sees the answer instead of a reset (nginx's lingering_close).
+  std::chrono::milliseconds linger_timeout{5000};
+  uint64_t linger_bytes = 64 * 1024 * 1024;
   // Concurrent connections per listener; further accepts are closed at once.
   size_t max_connections = 4096;
 };

@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <array>
 #include <iterator>
 #include <limits>
 #include <string>
@@ -75,7 +76,21 @@ asio::awaitable<void> sendAndClose(asio::ip::tcp::socket& stream, Response res,
   res.keep_alive(false);
   res.prepare_payload();
   deadlines.arm(deadline, limits.write_timeout);
-  co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
+  auto [wec, wn] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
+  if (wec) co_return;
+  // Lingering close: closing with unread bytes in the socket makes the kernel send a reset,
+  // which can destroy the answer before the client reads it (a client uploading a body too
+  // large gets EPIPE instead of the 413). Half-close, then read and drop, bounded.
+  boost::system::error_code ec;
+  stream.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  deadlines.arm(deadline, limits.linger_timeout);
+  std::array<char, 16 * 1024> scratch;
+  uint64_t dropped = 0;
+  while (dropped < limits.linger_bytes) {
+    auto [rec, rn] = co_await stream.async_read_some(asio::buffer(scratch), as_tuple(use_awaitable));
+    if (rec) break;
+    dropped += rn;
+  }
 }
 
 }  // namespace
@@ -203,7 +218,15 @@ asio::awaitable<void> runSession(asio::ip::tcp::socket socket, Handler& handler,
       keep_alive = false;
     }
     res.keep_alive(keep_alive && !registry->draining);
-    res.prepare_payload();
+    if (req.method() == bhttp::verb::head) {
+      // HEAD: the headers of the GET, Content-Length included, and no body.
+      const auto length = res.body().size();
+      res.body().clear();
+      res.prepare_payload();
+      res.content_length(length);
+    } else {
+      res.prepare_payload();
+    }
     arm(limits.write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
     if (wec || !res.keep_alive()) break;

@@ -69,4 +69,47 @@ struct ZoneRow {
   int64_t modified_on = 0;
 };
 
+// ---- Cloudflare Images (IMAGES.md §A.1, A.3-A.5)
+
+// One hosted image. The bytes live in the BlobStore under content_hash; several rows (of any
+// account) may share one hash, so the bytes go only when countBlobRefs reaches 0.
+struct ImageRow {
+  std::string account_id, id;  // id: UUID or custom ID (<= 1024 bytes UTF-8, may contain '/')
+  std::string filename;
+  std::string content_hash;  // lowercase hex SHA-256 of the original ("" while draft)
+  std::string format;        // "jpeg", "png", "gif", "webp", "svg", "avif", "heic" ("" while draft)
+  int64_t size = 0;
+  int width = 0, height = 0;
+  int frames = 1;
+  std::string meta_json = "{}";  // the metadata JSON object, as text
+  std::optional<std::string> creator;
+  bool require_signed = false;
+  bool draft = false;         // direct creator upload not yet received
+  int64_t draft_expires = 0;  // micros since epoch (draft only)
+  int64_t uploaded = 0;       // micros since epoch
+  int64_t seq = 0;            // assigned by the store on insert: strictly increasing per store
+};
+
+// A named variant; options_json is the variant's options object as the images module wrote it.
+struct VariantRow {
+  std::string account_id, name;
+  std::string options_json;
+  bool never_require_signed = false;
+  int64_t created = 0, modified = 0;
+};
+
+// A URL-signing key. Unlike API token secrets these are kept in clear: they are HMAC keys that
+// Cloudflare's API lists back with their values (GET /images/v1/keys), so a hash would not do.
+struct SigningKeyRow {
+  std::string account_id, name, value;
+  int64_t created = 0;
+};
+
+// Account-wide Images switches (PATCH /images/v1/config); browser_ttl is in seconds.
+struct ImagesConfigRow {
+  std::string account_id;
+  bool flexible_variants = false;
+  int64_t browser_ttl = 172800;
+};
+
 }  // namespace nubis::store

@@ -71,6 +71,7 @@ supervise() {
   while :; do
     NUBIS_ADMIN_API_TOKEN=YQSn-xWAQiiEh9qM58wZNnyQS7FUdoqGIUAbrh7T \
     NUBIS_RATE_LIMIT=off \
+    NUBIS_IMAGE_FETCH_ALLOW=127.0.0.0/8 \
     NUBIS_TRUSTED_PROXIES=127.0.0.1/32 \
       "$BIN" serve --data-dir "$DATA" --listen 127.0.0.1:0 --delivery-listen 127.0.0.1:0 >>"$LOG" 2>&1 &
     pid=$!

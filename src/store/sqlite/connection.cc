@@ -30,6 +30,18 @@ Statement& Statement::bind(int index, int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  return *this;
+}
+
 Statement& Statement::bind(int index, const std::optional<std::string>& value) {
   if (value) return bind(index, std::string_view(*value));
   int rc = sqlite3_bind_null(stmt_, index);
@@ -104,6 +116,16 @@ Result<Statement> Connection::prepare(const std::string& sql, std::string_view o
   if (it != cache_.end()) return Statement(stmt, /*owned=*/true);  // the cached one is busy
   cache_.emplace(sql, stmt);
   return Statement(stmt, /*owned=*/false);
+}
+
+Result<Statement> Connection::prepareUncached(const std::string& sql, std::string_view op) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return error(op, rc);
+  }
+  return Statement(stmt, /*owned=*/true);
 }
 
 Status Connection::exec(const std::string& sql, std::string_view op) {

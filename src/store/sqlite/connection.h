@@ -37,6 +37,8 @@ class Statement {
     return bind(index, std::string_view(value));
   }
   Statement& bind(int index, int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bindNull(int index);
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind(int index, const std::optional<int64_t>& value);
 
@@ -67,6 +69,9 @@ class Connection {
   // The cached statement for sql, ready to bind. If the cached one is still mid-step (a
   // re-entrant use), a fresh owned statement is prepared instead.
   Result<Statement> prepare(const std::string& sql, std::string_view op);
+  // A fresh owned statement, not cached: for SQL whose text varies with the input (the image
+  // meta filters), so the cache cannot grow without bound.
+  Result<Statement> prepareUncached(const std::string& sql, std::string_view op);
   // Runs SQL without parameters (DDL, BEGIN/COMMIT/ROLLBACK, pragmas); may hold several
   // statements.
   Status exec(const std::string& sql, std::string_view op);

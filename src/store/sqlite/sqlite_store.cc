@@ -1,6 +1,6 @@
 // SqliteStore: opening, pragmas, migrations, transactions, meta and integrity checks. The row
 // methods live in sqlite_store_identity.cc (users, accounts, memberships) and
-// sqlite_store_resources.cc (tokens, zones).
+// sqlite_store_resources.cc (tokens, zones); the Images tables in sqlite_image_store*.cc.
 #include "store/sqlite/sqlite_store.h"
 
 #include <exception>
@@ -10,6 +10,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/query.h"
+#include "store/sqlite/sqlite_image_store.h"
 
 namespace nubis::store::sqlite {
 namespace {
@@ -30,7 +31,10 @@ class DepthGuard {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::unique_ptr<Connection> conn) : conn_(std::move(conn)) {}
+SqliteStore::SqliteStore(std::unique_ptr<Connection> conn)
+    : conn_(std::move(conn)), images_(std::make_unique<SqliteImageStore>(*this, *conn_, mu_)) {}
+
+ImageStore& SqliteStore::images() { return *images_; }
 
 SqliteStore::~SqliteStore() = default;
 

@@ -11,6 +11,8 @@
 // - touchTokens only moves last_used_on forward and never touches modified_on.
 // - A transaction() inside transaction() is a SAVEPOINT: its failure undoes only its own writes.
 // - Inserts whose foreign key (membership user/account, zone account) is missing are an error.
+// - images() is the ImageStore over the same database and connection (sqlite_image_store.h);
+//   its calls inside transaction() join that transaction.
 //
 // Thread-safety: safe from any thread. One connection is guarded by a recursive mutex;
 // transaction(fn) holds it for the whole of fn, so fn may call back into the store on the same
@@ -28,12 +30,14 @@
 #include <vector>
 
 #include "base/result.h"
+#include "store/image_store.h"
 #include "store/rows.h"
 #include "store/store.h"
 
 namespace nubis::store::sqlite {
 
 class Connection;
+class SqliteImageStore;
 
 class SqliteStore final : public Store {
  public:
@@ -47,6 +51,9 @@ class SqliteStore final : public Store {
   Status checkIntegrity();
   // The highest migration version applied to this database.
   Result<int64_t> schemaVersion();
+
+  // The Images records in this database; lives as long as this store.
+  ImageStore& images();
 
   Status transaction(const std::function<Status(Store&)>& fn) override;
 
@@ -97,6 +104,8 @@ class SqliteStore final : public Store {
   std::recursive_mutex mu_;
   std::unique_ptr<Connection> conn_;  // guarded by mu_
   int depth_ = 0;                     // open transaction() scopes; guarded by mu_
+  // Shares conn_ and mu_; declared after them so it goes first.
+  std::unique_ptr<SqliteImageStore> images_;
 };
 
 }  // namespace nubis::store::sqlite

@@ -1,0 +1,133 @@
+#include "images/delivery_handler.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "api/envelope.h"
+#include "api/errors.h"
+
+namespace nubis::images {
+namespace asio = boost::asio;
+using http::bhttp::field;
+using http::bhttp::verb;
+
+namespace {
+
+constexpr std::string_view kUploadPrefix = "/upload/";
+constexpr uint64_t kUploadBodyLimit = 10 * 1024 * 1024 + 256 * 1024;
+
+void cors(http::Response& res) {
+  res.set(field::access_control_allow_origin, "*");
+  res.set(field::access_control_allow_methods, "POST, OPTIONS");
+  res.set(field::access_control_allow_headers, "Content-Type");
+  res.set(field::access_control_max_age, "86400");
+}
+
+http::Response envelope(unsigned version, const Result<api::Reply>& r) {
+  http::Response res;
+  res.version(version);
+  res.set(field::content_type, "application/json");
+  if (r) {
+    res.result(r->status);
+    res.body() = api::successBody(*r);
+  } else {
+    res.result(static_cast<unsigned>(r.error().http_status));
+    res.body() = api::errorBody(r.error());
+  }
+  cors(res);
+  return res;
+}
+
+}  // namespace
+
+uint64_t DeliveryHandler::bodyLimit(const http::RequestHeader& header) const {
+  if (header.method() == verb::post && header.target().starts_with(kUploadPrefix))
+    return kUploadBodyLimit;
+  return 0;
+}
+
+http::Response DeliveryHandler::toResponse(unsigned version, Delivered d) {
+  http::Response res;
+  res.version(version);
+  res.result(d.status);
+  if (!d.content_type.empty() && d.status != 304) res.set(field::content_type, d.content_type);
+  for (auto& [k, v] : d.headers) res.set(k, v);
+  res.body() = std::move(d.body);
+  return res;
+}
+
+http::Response DeliveryHandler::transportError(unsigned status, std::string_view reason,
+                                               std::string_view) const {
+  Delivered d = Delivery::error(status == 413 ? DeliveryErr::TooLarge : DeliveryErr::BadPath,
+                                std::string(reason));
+  d.status = status;
+  http::Response res = toResponse(11, std::move(d));
+  res.set(field::connection, "close");
+  return res;
+}
+
+asio::awaitable<http::Response> DeliveryHandler::upload(http::Request& req, std::string_view path) {
+  // /upload/<hash>/<id...>
+  std::string_view rest = path.substr(kUploadPrefix.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 >= rest.size())
+    co_return envelope(req.version(), api::error(api::Err::ImageNotFound));
+  auto hash = percentDecode(rest.substr(0, slash));
+  auto id = percentDecode(rest.substr(slash + 1));
+  if (!hash || !id) co_return envelope(req.version(), api::error(api::Err::ImageNotFound));
+  std::string content_type(req[field::content_type]);
+  Result<api::Reply> result = api::error(api::Err::Internal);
+  try {
+    result = co_await pool_.run([&]() -> Result<api::Reply> {
+      auto in = svc_.readForm(content_type, req.body(), ImagesService::FormKind::kClientUpload);
+      if (!in) return in.error();
+      auto row = svc_.completeDirectUpload(*hash, *id, std::move(*in));
+      if (!row) return row.error();
+      auto j = svc_.imageJson(*row);
+      if (!j) return j.error();
+      api::Reply r;
+      r.null_result_info = true;
+      r.result = std::move(*j);
+      return r;
+    });
+  } catch (const http::PoolBusy&) {
+    result = api::error(api::Err::ImagesBusy);
+  }
+  co_return envelope(req.version(), result);
+}
+
+asio::awaitable<http::Response> DeliveryHandler::handle(http::Request& req,
+                                                        const http::ConnInfo&) {
+  std::string_view target = req.target();
+  size_t q = target.find('?');
+  std::string_view path = target.substr(0, q);
+  std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
+  if (path.starts_with(kUploadPrefix)) {
+    if (req.method() == verb::options) {
+      http::Response res;
+      res.version(req.version());
+      res.result(200);
+      res.set(field::content_type, "text/plain; charset=utf-8");
+      cors(res);
+      co_return res;
+    }
+    if (req.method() == verb::post) co_return co_await upload(req, path);
+    co_return toResponse(req.version(), Delivery::error(DeliveryErr::MethodNotAllowed));
+  }
+  if (req.method() != verb::get && req.method() != verb::head)
+    co_return toResponse(req.version(), Delivery::error(DeliveryErr::MethodNotAllowed));
+  DeliveryRequest dr;
+  dr.head = req.method() == verb::head;
+  dr.raw_path = std::string(path);
+  dr.raw_query = std::string(query);
+  dr.accept = std::string(req[field::accept]);
+  dr.if_none_match = std::string(req[field::if_none_match]);
+  Delivered d;
+  try {
+    d = co_await pool_.run([&] { return delivery_.serve(dr); });
+  } catch (const http::PoolBusy&) {
+    d = Delivery::error(DeliveryErr::Busy);
+  }
+  co_return toResponse(req.version(), std::move(d));
+}
+
+}  // namespace nubis::images
