@@ -101,6 +101,7 @@ struct App::Impl {
   std::unique_ptr<store::VariantCache> variant_cache;
   std::unique_ptr<images::ImagesService> images;
   std::unique_ptr<images::Delivery> delivery_core;
+  std::unique_ptr<http::WorkerPool> render_pool;
   std::unique_ptr<images::DeliveryHandler> delivery;
   std::unique_ptr<Services> services;
   std::unique_ptr<api::Dispatcher> dispatcher;
@@ -149,7 +150,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   s.images = std::make_unique<images::ImagesService>(*s.store, image_store, *s.blobs,
                                                      *s.variant_cache, clock, rng, std::move(img));
   s.delivery_core = std::make_unique<images::Delivery>(*s.images);
-  s.delivery = std::make_unique<images::DeliveryHandler>(*s.images, *s.delivery_core, *s.pool);
+  // One render per core at a time; a short queue, then 9529 "busy" (IMAGES.md A.13).
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  s.render_pool = std::make_unique<http::WorkerPool>(cores, 64);
+  s.delivery = std::make_unique<images::DeliveryHandler>(*s.images, *s.delivery_core, *s.pool,
+                                                         *s.render_pool);
   s.services = std::make_unique<Services>(*s.store, *s.authn, clock, rng, *s.images, *s.delivery_core);
   registerAllRoutes(s.router, *s.services);
   Impl* raw = impl.get();
@@ -234,6 +239,7 @@ void App::stop() {
   s.server->drain();
   s.server->stop();
   s.pool->stop();
+  s.render_pool->stop();
   if (Status st = s.authn->flushUses(); !st) s.log.error("flush_uses", st.error().detail);
 }
 

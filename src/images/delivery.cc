@@ -91,6 +91,17 @@ std::optional<std::string> percentDecode(std::string_view s) {
   return out;
 }
 
+std::string hotKey(std::string_view raw_path, std::string_view raw_query,
+                   std::string_view accept_header) {
+  pipeline::Accept a = pipeline::parseAccept(accept_header);
+  std::string key;
+  key.reserve(raw_path.size() + raw_query.size() + 8);
+  key.append(raw_path).push_back('?');
+  key.append(raw_query).push_back('|');
+  key.append(a.avif ? "a" : a.webp ? "w" : "o");
+  return key;
+}
+
 Delivered Delivery::error(DeliveryErr e, std::string_view detail) {
   const auto& s = spec(e);
   Delivered d;
@@ -175,7 +186,7 @@ Delivered Delivery::serve(const DeliveryRequest& req) {
   std::string key = "r1|" + account_id + "|" + row.id + "|" + row.content_hash + "|" +
                     (original == pipeline::Format::kSvg ? std::string("svg") : opts.canonical()) +
                     "|" + bucket;
-  std::vector<std::string> tags{"img:" + account_id + "/" + row.id};
+  std::vector<std::string> tags{"img:" + account_id + "/" + row.id, "acct:" + account_id};
   if (!tag_variant.empty()) tags.push_back(tag_variant);
 
   std::string content_type, bytes;
@@ -244,6 +255,8 @@ Delivered Delivery::serve(const DeliveryRequest& req) {
     return d;
   }
   d.body = std::move(bytes);  // HEAD: the transport sends the headers only
+  d.shareable = !private_image;
+  d.tags = std::move(tags);
   return d;
 }
 

@@ -31,7 +31,16 @@ struct Delivered {
   std::string body;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
+  // The same for every client that sends the same path and Accept class (public image, 200):
+  // the hot cache may keep it, under these purge tags.
+  bool shareable = false;
+  std::vector<std::string> tags;
 };
+
+// The hot-cache key of a delivery request: path, query and the Accept class that format
+// negotiation looks at.
+std::string hotKey(std::string_view raw_path, std::string_view raw_query,
+                   std::string_view accept_header);
 
 class Delivery {
  public:

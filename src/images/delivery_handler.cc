@@ -121,12 +121,32 @@ asio::awaitable<http::Response> DeliveryHandler::handle(http::Request& req,
   dr.raw_query = std::string(query);
   dr.accept = std::string(req[field::accept]);
   dr.if_none_match = std::string(req[field::if_none_match]);
+  // Warm path: the whole response from memory, on this I/O thread.
+  const std::string key = hotKey(dr.raw_path, dr.raw_query, dr.accept);
+  if (auto hit = svc_.hot().get(key)) {
+    Delivered d;
+    d.status = hit->status;
+    d.content_type = hit->content_type;
+    d.headers = hit->headers;
+    std::string_view etag;
+    for (const auto& [k, v] : hit->headers)
+      if (k == "ETag") etag = v;
+    if (!dr.if_none_match.empty() &&
+        (dr.if_none_match == "*" || dr.if_none_match.find(etag) != std::string::npos)) {
+      d.status = 304;
+    } else {
+      d.body = hit->body;
+    }
+    co_return toResponse(req.version(), std::move(d));
+  }
+  const uint64_t epoch = svc_.hot().epoch();
   Delivered d;
   try {
-    d = co_await pool_.run([&] { return delivery_.serve(dr); });
+    d = co_await render_pool_.run([&] { return delivery_.serve(dr); });
   } catch (const http::PoolBusy&) {
     d = Delivery::error(DeliveryErr::Busy);
   }
+  if (d.shareable && d.status == 200) svc_.hot().put(key, d.tags, std::make_shared<const Delivered>(d), epoch);
   co_return toResponse(req.version(), std::move(d));
 }
 

@@ -14,8 +14,11 @@ namespace nubis::images {
 
 class DeliveryHandler final : public http::Handler {
  public:
-  DeliveryHandler(ImagesService& svc, Delivery& delivery, http::WorkerPool& pool)
-      : svc_(svc), delivery_(delivery), pool_(pool) {}
+  // `pool`: uploads (database, fsync); `render_pool`: deliveries (libvips), bounded on its own so
+  // that a flood of renders answers 9529 "busy" instead of starving the API.
+  DeliveryHandler(ImagesService& svc, Delivery& delivery, http::WorkerPool& pool,
+                  http::WorkerPool& render_pool)
+      : svc_(svc), delivery_(delivery), pool_(pool), render_pool_(render_pool) {}
 
   uint64_t bodyLimit(const http::RequestHeader& header) const override;
   boost::asio::awaitable<http::Response> handle(http::Request& req,
@@ -32,6 +35,7 @@ class DeliveryHandler final : public http::Handler {
   ImagesService& svc_;
   Delivery& delivery_;
   http::WorkerPool& pool_;
+  http::WorkerPool& render_pool_;
 };
 
 }  // namespace nubis::images

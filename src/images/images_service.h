@@ -22,6 +22,7 @@
 #include "base/random.h"
 #include "base/result.h"
 #include "images/fetch/fetch.h"
+#include "images/hot_cache.h"
 #include "images/pipeline/pipeline.h"
 #include "store/fs/blob_store.h"
 #include "store/fs/variant_cache.h"
@@ -121,6 +122,10 @@ class ImagesService {
   store::ImageStore& imageStore() { return images_; }
   store::BlobStore& blobs() { return blobs_; }
   store::VariantCache& cache() { return cache_; }
+  HotCache& hot() { return hot_; }
+  // Drops every cached rendering (disk and memory) carrying `tag`: "img:<account>/<id>",
+  // "var:<account>/<name>", "acct:<account>".
+  void purge(const std::string& tag);
   const ImagesSettings& settings() const { return settings_; }
   const Clock& clock() const { return clock_; }
   // Creates the built-in `public` variant and the `default` signing key on first use.
@@ -142,6 +147,7 @@ class ImagesService {
   Random& rng_;
   ImagesSettings settings_;
   std::string delivery_base_;
+  HotCache hot_{64ULL << 20, 2ULL << 20};
   // Blob creation and removal for one content hash never interleave (an upload reusing bytes
   // that a concurrent delete is about to remove).
   std::mutex stripes_[64];

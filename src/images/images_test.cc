@@ -4,6 +4,7 @@
 
 #include "images/custom_id.h"
 #include "images/delivery.h"
+#include "images/hot_cache.h"
 #include "images/meta_filter.h"
 
 namespace nubis::images {
@@ -115,6 +116,50 @@ TEST(PercentDecode, DecodesAndRefusesMalformedEscapes) {
   EXPECT_FALSE(percentDecode("bad%2").has_value());
   EXPECT_FALSE(percentDecode("bad%zz").has_value());
   EXPECT_FALSE(percentDecode("%").has_value());
+}
+
+
+std::shared_ptr<const Delivered> body(std::string b) {
+  auto d = std::make_shared<Delivered>();
+  d->body = std::move(b);
+  return d;
+}
+
+TEST(HotCache, PurgesByTagEvictsLeastRecentAndRefusesStalePuts) {
+  HotCache hot(3 * (1000 + 300), 100000);
+  const std::string kb(1000, 'x');
+  hot.put("a", {"img:1/a", "acct:1"}, body(kb), hot.epoch());
+  hot.put("b", {"img:1/b", "acct:1"}, body(kb), hot.epoch());
+  hot.put("c", {"img:2/c", "acct:2"}, body(kb), hot.epoch());
+  ASSERT_TRUE(hot.get("a"));  // a is now the most recent: b is the oldest
+  hot.put("d", {"img:2/d", "acct:2"}, body(kb), hot.epoch());
+  EXPECT_FALSE(hot.get("b")) << "least recently used entry kept past the budget";
+  EXPECT_TRUE(hot.get("a"));
+  EXPECT_TRUE(hot.get("c"));
+  hot.purgeTag("img:1/a");
+  EXPECT_FALSE(hot.get("a"));
+  EXPECT_TRUE(hot.get("c"));
+  hot.purgeTag("acct:2");
+  EXPECT_FALSE(hot.get("c"));
+  EXPECT_FALSE(hot.get("d"));
+  EXPECT_EQ(hot.bytes(), 0u);
+  // A value produced before a purge is not kept.
+  uint64_t before = hot.epoch();
+  hot.purgeTag("img:9/z");
+  hot.put("late", {"img:9/z"}, body("x"), before);
+  EXPECT_FALSE(hot.get("late"));
+  // Entries over the per-entry cap are not kept.
+  HotCache small(1 << 20, 512);
+  small.put("big", {}, body(std::string(1000, 'y')), small.epoch());
+  EXPECT_FALSE(small.get("big"));
+}
+
+TEST(HotKey, SeparatesAcceptClassesOnly) {
+  EXPECT_EQ(hotKey("/h/i/public", "", "image/avif,image/webp,*/*"),
+            hotKey("/h/i/public", "", "image/avif"));
+  EXPECT_NE(hotKey("/h/i/public", "", "image/avif"), hotKey("/h/i/public", "", "image/webp"));
+  EXPECT_NE(hotKey("/h/i/public", "", "image/webp"), hotKey("/h/i/public", "", "*/*"));
+  EXPECT_NE(hotKey("/h/i/public", "a=1", ""), hotKey("/h/i/public", "", ""));
 }
 
 }  // namespace

@@ -42,6 +42,11 @@ ImagesService::ImagesService(store::Store& store, store::ImageStore& images,
       rng_(rng),
       settings_(std::move(settings)) {}
 
+void ImagesService::purge(const std::string& tag) {
+  cache_.purgeTag(tag);
+  hot_.purgeTag(tag);
+}
+
 Result<std::string> ImagesService::accountHash(const std::string& account_id) {
   auto acc = store_.getAccount(account_id);
   if (!acc) return acc.error();
@@ -202,7 +207,7 @@ Result<store::ImageRow> ImagesService::patch(const std::string& account_id, cons
   if (!*updated) return api::error(Err::ImageNotFound);
   // Access changed: every cached rendering goes (IMAGES.md A.10).
   if (row.require_signed != current->require_signed)
-    cache_.purgeTag("img:" + account_id + "/" + id);
+    purge("img:" + account_id + "/" + id);
   return row;
 }
 
@@ -210,7 +215,7 @@ Status ImagesService::remove(const std::string& account_id, const std::string& i
   auto gone = images_.deleteImage(account_id, id);
   if (!gone) return gone.error();
   if (!*gone) return api::error(Err::ImageNotFound);
-  cache_.purgeTag("img:" + account_id + "/" + id);
+  purge("img:" + account_id + "/" + id);
   const std::string& hash = (*gone)->content_hash;
   if (!hash.empty()) {
     std::lock_guard lock(stripe(hash));

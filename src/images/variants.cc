@@ -189,7 +189,7 @@ Result<json::object> ImagesService::patchVariant(const std::string& account_id,
   auto up = images_.updateVariant(row);
   if (!up) return up.error();
   if (!*up) return api::error(Err::VariantNotFound);
-  cache_.purgeTag("var:" + account_id + "/" + name);
+  purge("var:" + account_id + "/" + name);
   return json::object{{"variant", variantJson(row)}};
 }
 
@@ -198,7 +198,7 @@ Status ImagesService::deleteVariant(const std::string& account_id, const std::st
   auto del = images_.deleteVariant(account_id, name);
   if (!del) return del.error();
   if (!*del) return api::error(Err::VariantNotFound);
-  cache_.purgeTag("var:" + account_id + "/" + name);
+  purge("var:" + account_id + "/" + name);
   return Ok{};
 }
 
@@ -276,7 +276,9 @@ Result<json::object> ImagesService::patchConfig(const std::string& account_id,
     }
   }
   if (auto st = images_.putImagesConfig(row); !st) return st.error();
-  // The TTL is in every cached response's headers, not in the bytes: nothing to purge.
+  // The TTL is in the cached responses' headers and the flexible switch decides what may be
+  // served: the account's in-memory responses go (the rendered bytes on disk stay valid).
+  hot_.purgeTag("acct:" + account_id);
   return json::object{{"flexible_variants", row.flexible_variants},
                       {"browser_ttl", row.browser_ttl}};
 }
