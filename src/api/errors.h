@@ -74,7 +74,8 @@ namespace nubis::api {
   X(VariantExists, 400, 5400, "A variant with this name already exists")                        \
   X(VariantLimit, 400, 5400, "An account can have at most 100 variants")                        \
   X(SigningKeyNotFound, 404, 5404, "Signing key not found")                                      \
-  X(ImagesBusy, 503, 5503, "Image processing is busy; retry shortly")
+  X(ImagesBusy, 503, 5503, "Image processing is busy; retry shortly")                          \
+  X(ImageAllowance, 403, 5403, "The account's image storage allowance is used up: ")
 
 enum class Err {
 #define NUBIS_ERR_ENUM(name, status, code, msg) name,

@@ -45,6 +45,9 @@ underscores), e.g. NUBIS_DATA_DIR=/var/lib/nubis. Flags win over the environment
   --trusted-proxies CIDR,...
                             peers whose X-Forwarded-For names the client (default none)
   --access-log on|off       one JSON line per request on stderr (default on)
+  --image-cache-mb N        disk kept for rendered variants, least recently used out first
+                            (default 1024)
+  --image-allowance N       images an account may hold: stats.count.allowed (default 100000)
   --io-threads N            I/O threads (default: one per core)
   --workers N               threads for blocking work: storage, hashing (default 4)
 
@@ -78,6 +81,8 @@ bool parseSize(const std::string& v, size_t& out) {
 
 int serve(const std::vector<std::string>& args) {
   nubis::app::Config cfg;
+  size_t image_cache_mb = cfg.image_cache_bytes >> 20;
+  size_t image_allowance = static_cast<size_t>(cfg.image_allowance);
   struct Flag {
     const char* name;
     std::string* str = nullptr;
@@ -91,6 +96,8 @@ int serve(const std::vector<std::string>& args) {
       {"trusted-proxies", &cfg.trusted_proxies},
       {"rate-limit", nullptr, &cfg.rate_limit}, {"access-log", nullptr, &cfg.access_log},
       {"io-threads", nullptr, nullptr, &cfg.io_threads}, {"workers", nullptr, nullptr, &cfg.workers},
+      {"image-cache-mb", nullptr, nullptr, &image_cache_mb},
+      {"image-allowance", nullptr, nullptr, &image_allowance},
   };
   auto apply = [](const Flag& f, const std::string& v, const std::string& source) {
     bool ok = true;
@@ -137,6 +144,8 @@ int serve(const std::vector<std::string>& args) {
     }
     apply(*found, value, "--" + name);
   }
+  cfg.image_cache_bytes = static_cast<uint64_t>(image_cache_mb) << 20;
+  cfg.image_allowance = static_cast<int64_t>(image_allowance);
 
   // Signals are taken synchronously by this thread; every other thread blocks them.
   sigset_t set;

@@ -84,6 +84,13 @@ Result<store::ImageRow> ImagesService::ingest(const std::string& account_id, sto
     row.filename = in.filename;
   }
   if (bytes.size() > settings_.limits.max_bytes) return api::error(Err::ImageFileTooLarge);
+  if (!complete_draft) {
+    // stats.count.allowed is a limit, as the storage bought on Cloudflare is.
+    auto count = images_.countImages(account_id);
+    if (!count) return count.error();
+    if (*count >= settings_.allowance)
+      return api::error(Err::ImageAllowance, std::to_string(settings_.allowance) + " images");
+  }
   auto info = pipeline::probe(bytes, settings_.limits);
   if (!info) return uploadError(info.error());
   row.format = std::string(formatName(info->format));

@@ -291,6 +291,7 @@ TestServer::TestServer(TestServerOptions options)
     cfg.access_log = options_.access_log;
     cfg.io_threads = options_.io_threads;
     cfg.http = options_.http;
+    cfg.image_allowance = options_.image_allowance;
     cfg.workers = 4;
     auto created = app::App::create(cfg, clock_, rng_, log_);
     if (!created) throw std::runtime_error("App::create: " + created.error().message + " " +

@@ -128,6 +128,7 @@ struct TestServerOptions {
   uint64_t seed = 0x5eed;
   size_t io_threads = 2;
   http::HttpLimits http;
+  int64_t image_allowance = 100000;
 };
 
 class TestServer {
