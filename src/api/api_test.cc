@@ -45,6 +45,18 @@ TEST(Router, LiteralBeatsParameterAndRestCapturesSlashes) {
   EXPECT_EQ(m.params.at(1).second, "x/y/z");
 }
 
+TEST(Router, HeadFallsBackToGet) {
+  Router r;
+  r.add({verb::get, "/client/v4/user/tokens/verify", {}, 0, true, nullptr, "verify"});
+  r.add({verb::put, "/client/v4/user/tokens/{id}/value", {}, 0, true, nullptr, "roll"});
+  auto m = r.match(verb::head, {"client", "v4", "user", "tokens", "verify"});
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->method, verb::get);
+  auto roll = r.match(verb::head, {"client", "v4", "user", "tokens", "x", "value"});
+  EXPECT_EQ(roll.route, nullptr);
+  EXPECT_TRUE(roll.other_method);
+}
+
 TEST(Router, ReportsOtherMethodAndNoMatch) {
   Router r;
   r.add(route(verb::get, "/client/v4/zones"));

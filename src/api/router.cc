@@ -78,6 +78,12 @@ Router::Match Router::match(http::bhttp::verb method, const std::vector<std::str
       m.route = &r;
     }
   }
+  // HEAD is GET without the body (RFC 9110 §9.3.2): a path served by GET answers HEAD too, and
+  // the transport drops the body.
+  if (!m.route && method == http::bhttp::verb::head) {
+    Match get = match(http::bhttp::verb::get, segs);
+    if (get.route) return get;
+  }
   if (m.route) scoreMatch(*m.route, segs, &m.params);
   return m;
 }

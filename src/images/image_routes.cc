@@ -123,7 +123,12 @@ void registerRoutes(api::Router& router, ImagesService& svc, Delivery& delivery)
       [&svc](Context& ctx) -> Result<Reply> {
         auto b = svc.blob(account(ctx), imageId(ctx));
         if (!b) return b.error();
-        return Reply::rawText(200, std::move(b->first), std::move(b->second));
+        Reply r = Reply::rawText(200, std::move(b->first), std::move(b->second));
+        // The original exactly as uploaded (an SVG may carry scripts) on the API's origin: never
+        // sniffed, never run.
+        r.headers = {{"X-Content-Type-Options", "nosniff"},
+                     {"Content-Security-Policy", "default-src 'none'; sandbox"}};
+        return r;
       },
       "Base image (the original bytes)");
 
@@ -208,8 +213,8 @@ void registerRoutes(api::Router& router, ImagesService& svc, Delivery& delivery)
   // Delivery on the API port, the custom-domain form. Public: signatures guard private images.
   Access pub;
   pub.kind = Access::Kind::kPublic;
-  for (verb m : {verb::get, verb::head}) {
-    add(m, "/cdn-cgi/imagedelivery/{path*}", pub, 0, true,
+  {
+    add(verb::get, "/cdn-cgi/imagedelivery/{path*}", pub, 0, true,
         [&delivery](Context& ctx) -> Result<Reply> {
           constexpr std::string_view kPrefix = "/cdn-cgi/imagedelivery";
           std::string_view target = ctx.req.target();

@@ -8,6 +8,7 @@
 #include "images/custom_id.h"
 #include "images/images_service.h"
 #include "images/internal.h"
+#include "images/options/svg_sanitize.h"
 
 namespace nubis::images {
 namespace json = boost::json;
@@ -93,6 +94,12 @@ Result<store::ImageRow> ImagesService::ingest(const std::string& account_id, sto
   }
   auto info = pipeline::probe(bytes, settings_.limits);
   if (!info) return uploadError(info.error());
+  if (info->format == pipeline::Format::kSvg) {
+    // Every variant of an SVG is its sanitised form: one that cannot be sanitised could be
+    // stored but never served, so it is refused now.
+    std::string why;
+    if (!sanitizeSvg(bytes, &why)) return api::error(Err::ImageDecode, "SVG: " + why);
+  }
   row.format = std::string(formatName(info->format));
   row.width = info->width;
   row.height = info->height;

@@ -92,9 +92,7 @@ Status ImagesService::ensureDefaults(const std::string& account_id) {
   const int64_t now = clock_.nowMicros();
   auto v = images_.getVariant(account_id, "public");
   if (!v) return v.error();
-  auto all = images_.listVariants(account_id);
-  if (!all) return all.error();
-  // Only a brand-new account gets `public` back; one that deleted it keeps it deleted.
+  // Only an account's first Images call creates `public`: one that deleted it keeps it deleted.
   auto keys = images_.listSigningKeys(account_id);
   if (!keys) return keys.error();
   auto marker = store_.getMeta("images_init:" + account_id);

@@ -14,6 +14,12 @@
 //   L2 malformed X-Auth-Key                    400 / 6003 with error_chain 6103
 //   L3 unknown e-mail + the real key           403 / 9103; token_only routes 400 / 1001
 //
+// Images routes get real fixtures (an uploaded PNG, a named variant, a signing key) so their
+// positive controls reach a 2xx, and bodies that would change state if a fault were admitted
+// (multipart uploads, a new variant, a key roll, PATCHes). Public routes (health, and the image
+// delivery route GET|HEAD /cdn-cgi/imagedelivery/{path*}) take no credential: they are not in the
+// matrix, but get controls of their own (200 without credentials).
+//
 // F4–F9 run once per token kind the route serves (user tokens, account-owned tokens). Every
 // faulty token is otherwise fully privileged, and a positive control per route and kind (the
 // same token without the fault, and the real Global API Key) must succeed: that proves each fault
@@ -32,6 +38,10 @@ import {
   randomSecret,
   clip,
   healthy,
+  multipart,
+  smallPng,
+  uploadImage,
+  deliveryOf,
 } from './lib.mjs';
 
 const RFC_PAST = '2020-01-01T00:00:00Z';
@@ -111,6 +121,27 @@ ${server.logTail(8)}`);
   const zone1 = await mkZone('z1');
   const zone2 = await mkZone('z2');
   const membershipId = (await apiOk(server, 'GET', '/memberships')).result[0].id;
+
+  // Images fixtures: an uploaded image, a named variant, a signing key (IMAGES.md §A.1).
+  const IMG = `/accounts/${acct}/images`;
+  const variantBody = (id) => ({ id, options: { fit: 'scale-down', width: 10, height: 10, metadata: 'none' } });
+  const mkImage = async (label) => {
+    const r = await uploadImage(server, smallPng(8 + (label.length % 5), 8), { filename: `a1-${label}.png` });
+    if (r.status !== 200 || !r.json?.success) throw new Error(`uploading the ${label} image fixture: ${r.status} ${clip(r.body, 600)}`);
+    return r.json.result.id;
+  };
+  const mkVariant = async (id) => {
+    await apiOk(server, 'POST', `${IMG}/v1/variants`, { body: variantBody(id) });
+    return id;
+  };
+  const mkKey = async (name) => {
+    await apiOk(server, 'PUT', `${IMG}/v1/keys/${name}`, { body: {} });
+    return name;
+  };
+  const pathImageId = await mkImage('path');
+  const pathVariant = await mkVariant('a1path');
+  const pathKey = await mkKey('a1path');
+  const hash = B.account_hash;
 
   const bootTok = (await apiOk(server, 'GET', `/user/tokens/${B.api_token_id}`)).result;
   const fullUserPolicies = bootTok.policies.map((p) => ({
@@ -218,13 +249,44 @@ ${server.logTail(8)}`);
     return k;
   };
   const isVerify = (r) => r.path.endsWith('/tokens/verify');
+  // Request options for a body from bodyFor(): JSON, or a multipart form with its Content-Type.
+  const sendOpts = (body, headers) => {
+    if (body && body.multipart) {
+      const m = multipart(body.multipart);
+      return { headers: [...headers, ['Content-Type', m.contentType]], body: m.body };
+    }
+    return { headers, body };
+  };
+  const bodyText = (body) => (body === undefined ? '' : body && body.multipart ? ` multipart=[${body.multipart.map(([k]) => k).join(',')}]` : ` body=${JSON.stringify(body)}`);
   const hasBody = (r) => ['POST', 'PUT', 'PATCH'].includes(r.method);
 
   // Bodies that would succeed for a privileged caller (so a wrongly admitted fault shows up as a
-  // 2xx and as a state change).
-  const bodyFor = (r) => {
+  // 2xx and as a state change). A multipart body is {multipart: fields}; see sendOpts().
+  let variantSeq = 0;
+  // A draft made by a wrongly admitted direct_upload is in no list and no count: fault cases
+  // name it with a custom id, and every such id must be unknown after the matrix.
+  const draftIds = [];
+  const bodyFor = (r, control = false) => {
     const key = `${r.method} ${r.path}`;
     switch (key) {
+      case 'POST /accounts/{account_id}/images/v1':
+        return { multipart: [['file', { bytes: smallPng(9, 7), filename: 'a1-upload.png', type: 'image/png' }], ['metadata', '{"a1":"upload"}']] };
+      case 'POST /accounts/{account_id}/images/v2/direct_upload': {
+        if (control) return { multipart: [] };
+        const id = `a1-draft-${draftIds.length + 1}-${hex32().slice(0, 8)}`;
+        draftIds.push(id);
+        return { multipart: [['id', id]] };
+      }
+      case 'POST /accounts/{account_id}/images/v1/variants':
+        return variantBody(`a1v${++variantSeq}`);
+      case 'PATCH /accounts/{account_id}/images/v1/variants/{variant_id}':
+        return { options: { fit: 'cover', width: 11, height: 11, metadata: 'none' }, neverRequireSignedURLs: true };
+      case 'PATCH /accounts/{account_id}/images/v1/{image_id}':
+        return { metadata: { a1: 'mutated' }, requireSignedURLs: true };
+      case 'PATCH /accounts/{account_id}/images/v1/config':
+        return { flexible_variants: true, browser_ttl: 7777 };
+      case 'PUT /accounts/{account_id}/images/v1/keys/{signing_key_name}':
+        return {};
       case 'POST /user/tokens':
       case 'PUT /user/tokens/{token_id}':
         return { name: 'a1 must not exist', policies: [{ effect: 'allow', permission_groups: pg([byName['User Details Read']]), resources: { [userKey]: '*' } }] };
@@ -249,6 +311,10 @@ ${server.logTail(8)}`);
     account_id: acct,
     zone_id: zone1,
     membership_id: membershipId,
+    image_id: pathImageId,
+    variant_id: pathVariant,
+    signing_key_name: pathKey,
+    path: `${hash}/${pathImageId}/public`,
   };
   const fillPath = (r, params = {}) => {
     let missing = null;
@@ -276,6 +342,9 @@ ${server.logTail(8)}`);
           : [{ effect: 'allow', permission_groups: pg([byName['Account Settings Read']]), resources: { [acctKey]: '*' } }])).id;
       }
       if (r.params.includes('zone_id') && r.method === 'DELETE') params.zone_id = await mkZone(`ctl-${k}`);
+      if (r.params.includes('image_id') && r.method === 'DELETE') params.image_id = await mkImage(`ctl-${k}`);
+      if (r.params.includes('variant_id') && r.method === 'DELETE') params.variant_id = await mkVariant(`a1ctl${k}`);
+      if (r.params.includes('signing_key_name')) params.signing_key_name = r.method === 'DELETE' ? await mkKey(`a1del${k}`) : `a1put${k}`;
       controlParams.set(`${r.method} ${r.path} ${k}`, params);
     }
   }
@@ -297,9 +366,21 @@ ${server.logTail(8)}`);
       '/accounts',
       `/accounts/${acct}`,
       '/memberships',
+      `${IMG}/v1/stats`,
+      `${IMG}/v1?per_page=100`,
+      `${IMG}/v2?per_page=100`,
+      `${IMG}/v1/${pathImageId}`,
+      `${IMG}/v1/variants`,
+      `${IMG}/v1/keys`,
     ]) {
       parts[p] = stripVolatile((await apiOk(server, 'GET', p)).result);
     }
+    // Account config has no GET: its effects show on delivery (browser_ttl in Cache-Control,
+    // flexible_variants in whether an options URL is served).
+    const dl = deliveryOf(server);
+    const pub = await request(dl.port, 'GET', `/${hash}/${pathImageId}/public`);
+    const flex = await request(dl.port, 'GET', `/${hash}/${pathImageId}/w=5`);
+    parts['delivery (config)'] = { public: [pub.status, pub.headers['cache-control']], flexible: flex.status };
     return parts;
   };
   const before = await snapshot();
@@ -320,7 +401,7 @@ ${server.logTail(8)}`);
       return;
     }
     const body = bodyFor(route);
-    const r = await request(server.port, route.method, target, { headers, body }).catch((e) => ({ status: undefined, body: String(e) }));
+    const r = await request(server.port, route.method, target, sendOpts(body, headers)).catch((e) => ({ status: undefined, body: String(e) }));
     await afterRequest(`${route.method} ${target} (${fault})`);
     executed++;
     perFault[fault] = (perFault[fault] || 0) + 1;
@@ -334,7 +415,7 @@ ${server.logTail(8)}`);
     const okStatus = expect.some((x) => x.status === r.status && x.code === e0?.code && (!x.chain || (e0?.error_chain || []).some((c) => c.code === x.chain)));
     if (!okStatus) problems.push(`expected ${expect.map((x) => `${x.status}/${x.code}${x.chain ? `+chain ${x.chain}` : ''}`).join(' or ')}, got ${r.status}/${e0?.code}${e0?.error_chain ? `+chain ${e0.error_chain.map((c) => c.code).join(',')}` : ''}`);
     const hdrText = headers.map(([k, v]) => `${k}: ${v}`).join(' | ');
-    t.check(`${route.method} ${route.path} ${fault}`, problems.length === 0, () => `${problems.join('; ')}\n${describe(`${route.method} ${target} [${hdrText}]${body !== undefined ? ` body=${JSON.stringify(body)}` : ''}`, r)}`);
+    t.check(`${route.method} ${route.path} ${fault}`, problems.length === 0, () => `${problems.join('; ')}\n${describe(`${route.method} ${target} [${hdrText}]${bodyText(body)}`, r)}`);
   };
 
   const badToken = (r) => (isVerify(r) ? [{ status: 401, code: 1000 }] : [{ status: 403, code: 9109 }]);
@@ -381,6 +462,12 @@ ${server.logTail(8)}`);
     const b = JSON.stringify(after[k]);
     t.check(`state unchanged: GET ${k}`, a === b, () => `before: ${clip(a, 1500)}\nafter:  ${clip(b, 1500)}`);
   }
+  let draftsFound = [];
+  for (const id of draftIds) {
+    const g = await request(server.port, 'GET', `/client/v4${IMG}/v1/${id}`, { token: T });
+    if (g.status !== 404) draftsFound.push(`${id}: ${g.status}`);
+  }
+  t.check(`state unchanged: none of the ${draftIds.length} direct_upload drafts named by refused requests exists`, draftIds.length > 0 && draftsFound.length === 0, draftsFound.join('; ') || 'no direct_upload cases ran');
   const reasons = new Set([...Object.keys(expectedReasons), ...Object.keys(metricsAfter), ...Object.keys(metricsBefore)]);
   for (const reason of [...reasons].sort()) {
     const got = (metricsAfter[reason] || 0) - (metricsBefore[reason] || 0);
@@ -398,12 +485,34 @@ ${server.logTail(8)}`);
       const params = controlParams.get(`${route.method} ${route.path} ${k}`) || {};
       const { target } = fillPath(route, params);
       const headers = k === 'key' ? [['X-Auth-Email', B.email], ['X-Auth-Key', B.global_api_key]] : [['Authorization', `Bearer ${faults[k].control}`]];
-      const body = bodyFor(route);
-      const r = await request(server.port, route.method, target, { headers, body }).catch((e) => ({ body: String(e) }));
-      await afterRequest(`control ${route.method} ${target} with ${k}${body !== undefined ? ` body=${JSON.stringify(body)}` : ''}`);
-      t.check(`control: ${route.method} ${route.path} with a valid ${k === 'key' ? 'Global API Key' : `${k} token`} → 200`, r.status === 200 && r.json?.success === true,
-        () => describe(`${route.method} ${target}${body !== undefined ? ` body=${JSON.stringify(body)}` : ''}`, r));
+      const body = bodyFor(route, true);
+      const r = await request(server.port, route.method, target, sendOpts(body, headers)).catch((e) => ({ body: String(e) }));
+      await afterRequest(`control ${route.method} ${target} with ${k}${bodyText(body)}`);
+      // The blob route answers the original bytes, not an envelope.
+      const ok = route.path.endsWith('/blob') ? r.status === 200 && /^image\/png/.test(r.headers?.['content-type'] || '') : r.status === 200 && r.json?.success === true;
+      t.check(`control: ${route.method} ${route.path} with a valid ${k === 'key' ? 'Global API Key' : `${k} token`} → 200`, ok,
+        () => describe(`${route.method} ${target}${bodyText(body)}`, r));
     }
+  }
+
+  // Public routes: no credential needed (health, and image delivery on the API port, the
+  // custom-domain form /cdn-cgi/imagedelivery/<hash>/<id>/<variant>). pathImageId is private now
+  // (the PATCH control set requireSignedURLs), so deliver a fresh public image.
+  const pubImage = await mkImage('public');
+  for (const [method, target, want] of [
+    ['GET', '/healthz', 200],
+    ['GET', '/readyz', 200],
+    ['GET', `/cdn-cgi/imagedelivery/${hash}/${pubImage}/public`, 200],
+    ['HEAD', `/cdn-cgi/imagedelivery/${hash}/${pubImage}/public`, 200],
+    ['GET', `/cdn-cgi/imagedelivery/${hash}/${pubImage}/no-such-variant`, 404],
+  ]) {
+    const r = await request(server.port, method, target).catch((e) => ({ body: String(e) }));
+    await afterRequest(`public ${method} ${target}`);
+    const problems = [];
+    if (r.status !== want) problems.push(`expected ${want}, got ${r.status}`);
+    if (want === 200 && target.startsWith('/cdn-cgi/') && !/^image\//.test(r.headers?.['content-type'] || '')) problems.push(`Content-Type ${r.headers?.['content-type']}`);
+    if (method === 'HEAD' && r.body) problems.push(`HEAD answer with a body of ${r.body.length} chars`);
+    t.check(`public route: ${method} ${target.replace(pubImage, '{id}').replace(hash, '{hash}')} without credentials → ${want}`, problems.length === 0, () => `${problems.join('; ')}\n${describe(`${method} ${target}`, r)}`);
   }
 
   t.measure('crashes', crashes);

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -336,10 +337,64 @@ export async function healthy(server, timeoutMs = 2000) {
 // Raw HTTP/1.1
 // ---------------------------------------------------------------------------------------------
 
+// The request methods in `bytes` (one or more pipelined requests), in order, as far as they can
+// be told apart: start line, header block, then a Content-Length or chunked body. Stops at the
+// first thing it cannot frame; the responses past that count as answers to a non-HEAD request.
+export function requestMethods(bytes) {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'latin1');
+  const methods = [];
+  let off = 0;
+  while (off < buf.length) {
+    // Tolerate the empty lines a client may send before a request line (RFC 9112 §2.2).
+    while (buf[off] === 0x0d || buf[off] === 0x0a) off++;
+    if (off >= buf.length) break;
+    const headEnd = buf.indexOf('\r\n\r\n', off, 'latin1');
+    const lineEnd = buf.indexOf('\r\n', off, 'latin1');
+    const firstLine = buf.subarray(off, lineEnd < 0 ? buf.length : lineEnd).toString('latin1');
+    methods.push(firstLine.split(' ')[0]);
+    if (headEnd < 0) break;
+    const head = buf.subarray(off, headEnd).toString('latin1').split('\r\n').slice(1);
+    let cl = 0;
+    let chunked = false;
+    for (const line of head) {
+      const c = line.indexOf(':');
+      if (c <= 0) continue;
+      const k = line.slice(0, c).trim().toLowerCase();
+      const v = line.slice(c + 1).trim();
+      if (k === 'content-length' && /^\d+$/.test(v)) cl = Number(v);
+      if (k === 'transfer-encoding' && /chunked/i.test(v)) chunked = true;
+    }
+    let p = headEnd + 4;
+    if (chunked) {
+      for (;;) {
+        const le = buf.indexOf('\r\n', p, 'latin1');
+        if (le < 0) return methods;
+        const size = parseInt(buf.subarray(p, le).toString('latin1').split(';')[0], 16);
+        if (Number.isNaN(size)) return methods;
+        if (size === 0) {
+          const te = buf.indexOf('\r\n\r\n', le, 'latin1');
+          if (te < 0) return methods;
+          p = te + 4;
+          break;
+        }
+        p = le + 2 + size + 2;
+      }
+    } else {
+      p += cl;
+    }
+    off = p;
+  }
+  return methods;
+}
+
 // Parses as many complete HTTP responses as `buf` holds. `eof` says the peer closed (a body
-// without a length then ends there). Returns {responses, rest, error}.
-export function parseResponses(buf, eof) {
+// without a length then ends there). `methods` (optional) lists the methods of the requests the
+// responses answer, in order: a response to HEAD has no body whatever its Content-Length or
+// Transfer-Encoding say (RFC 9110 §9.3.2, RFC 9112 §6.3). 1xx responses do not use up a method.
+// Returns {responses, rest, error}.
+export function parseResponses(buf, eof, methods = []) {
   const responses = [];
+  let finals = 0;
   let off = 0;
   for (;;) {
     const headEnd = buf.indexOf('\r\n\r\n', off, 'latin1');
@@ -365,7 +420,9 @@ export function parseResponses(buf, eof) {
     let bodyStart = headEnd + 4;
     let body;
     let next;
-    if ((status >= 100 && status < 200) || status === 204 || status === 304) {
+    const answersHead = status >= 200 && String(methods[finals] ?? '').toUpperCase() === 'HEAD';
+    if (status >= 200) finals++;
+    if ((status >= 100 && status < 200) || status === 204 || status === 304 || answersHead) {
       body = Buffer.alloc(0);
       next = bodyStart;
     } else if (headers['transfer-encoding'] && /chunked/i.test(headers['transfer-encoding'])) {
@@ -415,7 +472,7 @@ export function parseResponses(buf, eof) {
     } catch {
       json = undefined;
     }
-    responses.push({ version: m[1], status, reason: m[3] ?? '', headers, rawHeaders, body: text, json });
+    responses.push({ version: m[1], status, reason: m[3] ?? '', headers, rawHeaders, body: text, json, head: answersHead });
     off = next;
     if (off >= buf.length) return { responses, rest: buf.subarray(off) };
   }
@@ -434,7 +491,8 @@ export function parseResponses(buf, eof) {
 // Options: timeoutMs (default 2000, counted from the last byte sent), halfClose (default true:
 // shut our sending side once everything is written, i.e. "the client will send nothing more"),
 // gapMs, localAddress, host, untilResponses (stop waiting once this many final responses are in;
-// by default we wait for the close).
+// by default we wait for the close), methods (the methods the responses answer, for HEAD; by
+// default read from `bytes` with requestMethods()).
 export function sendRaw(port, bytes, opts = {}) {
   const {
     timeoutMs = 2000,
@@ -458,11 +516,12 @@ export function sendRaw(port, bytes, opts = {}) {
     let timer = null;
     const sock = net.connect({ port, host, localAddress });
     sock.setNoDelay(true);
+    const methods = opts.methods ?? requestMethods(Buffer.concat(parts));
 
     const finalResponses = () => {
       const buf = Buffer.concat(chunks);
-      const { responses, error } = parseResponses(buf, closed);
-      return { all: responses, finals: responses.filter((r) => r.status >= 200), error, buf };
+      const { responses, error, rest } = parseResponses(buf, closed, methods);
+      return { all: responses, finals: responses.filter((r) => r.status >= 200), error, buf, rest };
     };
 
     const finish = (why) => {
@@ -470,7 +529,7 @@ export function sendRaw(port, bytes, opts = {}) {
       finished = true;
       if (timer) clearTimeout(timer);
       sock.destroy();
-      const { all, finals, error, buf } = finalResponses();
+      const { all, finals, error, buf, rest } = finalResponses();
       const first = finals[0];
       const ref = lastWriteAt ?? t0;
       const elapsedMs = firstEventAt === null ? null : Math.max(0, firstEventAt - ref);
@@ -489,6 +548,8 @@ export function sendRaw(port, bytes, opts = {}) {
         writeError,
         connectError,
         parseError: error,
+        // Bytes after the last complete response (e.g. a body sent after a HEAD answer).
+        extraBytes: rest ? rest.length : 0,
         raw: buf,
       });
     };
@@ -623,4 +684,165 @@ export function describe(reqText, r) {
 
 export function hex32() {
   return crypto.randomBytes(16).toString('hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images: tiny encoders, multipart forms, uploads (IMAGES.md §A.1-A.3)
+// ---------------------------------------------------------------------------------------------
+
+// CRC-32 as PNG wants it (zlib's).
+export function crc32(buf) {
+  return zlib.crc32(buf) >>> 0;
+}
+
+export function pngChunk(type, data = Buffer.alloc(0)) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export function pngIhdr(width, height, { bitDepth = 8, colorType = 2, interlace = 0 } = {}) {
+  const d = Buffer.alloc(13);
+  d.writeUInt32BE(width, 0);
+  d.writeUInt32BE(height, 4);
+  d[8] = bitDepth;
+  d[9] = colorType;
+  d[10] = 0;
+  d[11] = 0;
+  d[12] = interlace;
+  return pngChunk('IHDR', d);
+}
+
+// A PNG from raw pixel rows. `rows` is a Buffer of height × (1 + width × channels) bytes with
+// the filter byte first in each row, or omitted for a picture made by `pixel(x, y) -> [r,g,b]`.
+// colorType 2 (RGB, 8-bit) unless told.
+export function makePng(width, height, { pixel, raw, colorType = 2, level = 6, extraChunks = [] } = {}) {
+  const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colorType];
+  let data = raw;
+  if (!data) {
+    const stride = 1 + width * channels;
+    data = Buffer.alloc(stride * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const px = pixel ? pixel(x, y) : [(x * 7) & 255, (y * 13) & 255, ((x + y) * 5) & 255, 255];
+        for (let c = 0; c < channels; c++) data[y * stride + 1 + x * channels + c] = px[c] ?? 255;
+      }
+    }
+  }
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngIhdr(width, height, { colorType }),
+    ...extraChunks,
+    pngChunk('IDAT', zlib.deflateSync(data, { level })),
+    pngChunk('IEND'),
+  ]);
+}
+
+// A small valid PNG (w × h, RGB gradient): the ordinary fixture.
+export function smallPng(w = 16, h = 12) {
+  return makePng(w, h);
+}
+
+// Random noise compresses to about its own size: a PNG of roughly `bytes` bytes (RGB, 8-bit).
+export function noisePng(bytes) {
+  const side = Math.max(8, Math.ceil(Math.sqrt(bytes / 3)));
+  const stride = 1 + side * 3;
+  const raw = crypto.randomBytes(stride * side);
+  for (let y = 0; y < side; y++) raw[y * stride] = 0;
+  return makePng(side, side, { raw, level: 1 });
+}
+
+// multipart/form-data. fields: [[name, value]], value a string/Buffer or {bytes, filename, type}.
+export function multipart(fields, boundary = `----nubisrel${hex32()}`) {
+  const parts = [];
+  for (const [name, value] of fields) {
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${name}"`;
+    let bytes;
+    if (value && typeof value === 'object' && !Buffer.isBuffer(value) && 'bytes' in value) {
+      head += `; filename="${value.filename ?? 'file'}"\r\nContent-Type: ${value.type ?? 'application/octet-stream'}`;
+      bytes = Buffer.isBuffer(value.bytes) ? value.bytes : Buffer.from(value.bytes);
+    } else {
+      bytes = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+    }
+    parts.push(Buffer.from(`${head}\r\n\r\n`, 'latin1'), bytes, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`, 'latin1'));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+// POST a multipart form under /client/v4 with the admin token (or opts.token / opts.headers).
+export async function postForm(server, pathUnderV4, fields, { token = server.token, headers = [], timeoutMs = 15000 } = {}) {
+  const { body, contentType } = multipart(fields);
+  const hs = [['Content-Type', contentType], ...headers];
+  return request(server.port, 'POST', `/client/v4${pathUnderV4}`, { token, headers: hs, body, timeoutMs });
+}
+
+// Uploads `bytes` as the file field of POST /accounts/{a}/images/v1; extra fields appended.
+export async function uploadImage(server, bytes, { filename = 'r.png', type = 'image/png', fields = [], ...opts } = {}) {
+  const acct = server.bootstrap.account_id;
+  return postForm(server, `/accounts/${acct}/images/v1`, [['file', { bytes, filename, type }], ...fields], opts);
+}
+
+// The delivery listener of a server started by startServer(): {port, origin}.
+export function deliveryOf(server) {
+  const u = new URL(server.serverJson.delivery_base_url);
+  return { port: Number(u.port), origin: u.origin };
+}
+
+// Peak and current resident set of a process, in kB (Linux /proc), or null.
+export function memoryOf(pid) {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const get = (k) => {
+      const m = new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s);
+      return m ? Number(m[1]) : null;
+    };
+    return { hwmKb: get('VmHWM'), rssKb: get('VmRSS') };
+  } catch {
+    return null;
+  }
+}
+
+// A zlib stream of `total` zero bytes, built in milliseconds however large `total` is: one
+// compressed block of zeros is repeated (each repeat only refers back to zeros, so the
+// concatenation is a valid stream), then an empty final block and the Adler-32 (a = 1,
+// b = total mod 65521 for all-zero data). Used for decompression bombs.
+export function zerosZlib(total) {
+  const CHUNK = 1 << 22;
+  const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH, level: 9 };
+  const parts = [Buffer.from([0x78, 0xda])];
+  let left = total;
+  const first = Math.min(left, CHUNK);
+  if (first > 0) parts.push(zlib.deflateRawSync(Buffer.alloc(first), flush));
+  left -= first;
+  if (left > 0) {
+    const dict = Buffer.alloc(32768);
+    const block = zlib.deflateRawSync(Buffer.alloc(CHUNK), { ...flush, dictionary: dict });
+    while (left >= CHUNK) {
+      parts.push(block);
+      left -= CHUNK;
+    }
+    if (left > 0) parts.push(zlib.deflateRawSync(Buffer.alloc(left), { ...flush, dictionary: dict }));
+  }
+  parts.push(Buffer.from([0x03, 0x00]));
+  const adler = Buffer.alloc(4);
+  adler.writeUInt32BE((((total % 65521) << 16) | 1) >>> 0);
+  parts.push(adler);
+  return Buffer.concat(parts);
+}
+
+// Resets VmHWM of a process to its current RSS (Linux: echo 5 > /proc/<pid>/clear_refs), so the
+// next memoryOf() peak belongs to what happened since. False when not permitted.
+export function resetPeakMemory(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -543,6 +543,13 @@ runScript('r1_malformed', async (t) => {
     if (r.parseError && r.responses.length === 0 && r.raw.length > 0) problems.push(`unparseable response bytes: ${r.parseError}`);
     if (c.api) {
       for (const x of r.responses) {
+        if (x.head) {
+          // A response to HEAD carries the GET's header fields and no body (RFC 9110 §9.3.2):
+          // the envelope cannot be checked, its Content-Type can, and nothing may follow.
+          if (!/json/i.test(x.headers['content-type'] || '')) problems.push(`HEAD answer ${x.status} without a JSON Content-Type`);
+          if (r.extraBytes > 0 || (r.parseError && r.closed)) problems.push(`bytes after the HEAD answer (a body?): ${r.parseError || `${r.extraBytes} bytes`}`);
+          continue;
+        }
         const e = x.json ? envelopeProblem(x.json) : 'body is not JSON';
         if (e) problems.push(`answer ${x.status} is not a Cloudflare envelope: ${e}`);
       }

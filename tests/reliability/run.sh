@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reliability scripts (RELIABILITY.md §7): A1 auth matrix, A5 rate limits (+O2), R1 malformed
-# requests, R2 request smuggling. Each script starts its own Nubis servers on fresh temporary data
+# requests, R2 request smuggling, R4 hostile images, R5 SSRF on upload-by-URL, A8 signed image
+# URLs, A9 direct creator upload. Each script starts its own Nubis servers on fresh temporary data
 # dirs and ends with `N passed, N failed`; this runner sums them and ends with the same line.
 #
 #   bash tests/reliability/run.sh [path-to-nubis]     (default: build/nubis of this repo)
@@ -25,7 +26,7 @@ if [ -z "$NODE" ]; then
 fi
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 
-SCRIPTS=(a1_auth_matrix.mjs a5_rate_limit.mjs r1_malformed.mjs r2_smuggling.mjs)
+SCRIPTS=(a1_auth_matrix.mjs a5_rate_limit.mjs r1_malformed.mjs r2_smuggling.mjs r4_hostile_images.mjs r5_ssrf.mjs a8_signed_urls.mjs a9_direct_upload.mjs)
 BUDGET=290          # seconds for the whole run (5 minutes, minus slack)
 PER_SCRIPT_MAX=120  # seconds
 START=$(date +%s)
