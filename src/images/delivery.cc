@@ -1,14 +1,14 @@
 #include "images/delivery.h"
 
-#include <openssl/evp.h>
-
 #include <boost/json/parse.hpp>
 #include <charconv>
 
+#include "base/percent.h"
 #include "images/internal.h"
 #include "images/options/options.h"
 #include "images/options/signing.h"
 #include "images/options/svg_sanitize.h"
+#include "store/fs/sha256.h"
 
 namespace nubis::images {
 namespace json = boost::json;
@@ -17,19 +17,6 @@ namespace {
 
 constexpr int64_t kSwr = 7200;
 constexpr int64_t kPrivateMaxAge = 3600;
-
-std::string sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out.push_back(kHex[md[i] >> 4]);
-    out.push_back(kHex[md[i] & 15]);
-  }
-  return out;
-}
 
 std::optional<int64_t> queryParam(std::string_view query, std::string_view name) {
   size_t pos = 0;
@@ -67,29 +54,6 @@ std::pair<TransformOptions, std::optional<int64_t>> variantOptions(const store::
 }
 
 }  // namespace
-
-std::optional<std::string> percentDecode(std::string_view s) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
 
 std::string hotKey(std::string_view raw_path, std::string_view raw_query,
                    std::string_view accept_header) {
@@ -232,7 +196,7 @@ Delivered Delivery::serve(const DeliveryRequest& req) {
 
   Delivered d;
   d.content_type = content_type;
-  std::string etag = "\"" + sha256Hex(key + "|" + content_type).substr(0, 32) + "\"";
+  std::string etag = "\"" + store::sha256Hex(key + "|" + content_type).substr(0, 32) + "\"";
   d.headers.emplace_back("ETag", etag);
   if (private_image) {
     int64_t max_age = kPrivateMaxAge;

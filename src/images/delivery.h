@@ -54,7 +54,5 @@ class Delivery {
   ImagesService& svc_;
 };
 
-// Percent-decodes a path segment; nullopt for a malformed escape.
-std::optional<std::string> percentDecode(std::string_view s);
 
 }  // namespace nubis::images

@@ -4,6 +4,7 @@
 
 #include "api/envelope.h"
 #include "api/errors.h"
+#include "base/percent.h"
 
 namespace nubis::images {
 namespace asio = boost::asio;

@@ -135,6 +135,8 @@ class ImagesService {
   Result<store::ImageRow> ingest(const std::string& account_id, store::ImageRow row,
                                  UploadInput& in, bool complete_draft);
   std::mutex& stripe(const std::string& content_hash);
+  // The row an upload or a direct upload starts from: custom-ID rules, or a fresh UUID.
+  Result<store::ImageRow> newRow(const std::string& account_id, const UploadInput& in);
   Result<std::string> accountHash(const std::string& account_id);
   // The account hash and the variant names (`public` first) every Image object shows.
   Result<std::pair<std::string, std::vector<std::string>>> urlParts(const std::string& account_id);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "images/custom_id.h"
+#include "base/percent.h"
 #include "images/delivery.h"
 #include "images/hot_cache.h"
 #include "images/meta_filter.h"

@@ -130,8 +130,8 @@ Result<store::ImageRow> ImagesService::ingest(const std::string& account_id, sto
   return row;
 }
 
-Result<store::ImageRow> ImagesService::upload(const std::string& account_id, UploadInput in) {
-  if (auto st = ensureDefaults(account_id); !st) return st.error();
+Result<store::ImageRow> ImagesService::newRow(const std::string& account_id,
+                                              const UploadInput& in) {
   store::ImageRow row;
   row.account_id = account_id;
   if (in.id) {
@@ -146,7 +146,14 @@ Result<store::ImageRow> ImagesService::upload(const std::string& account_id, Upl
   row.meta_json = json::serialize(in.metadata);
   row.creator = in.creator;
   row.require_signed = in.require_signed;
-  return ingest(account_id, std::move(row), in, false);
+  return row;
+}
+
+Result<store::ImageRow> ImagesService::upload(const std::string& account_id, UploadInput in) {
+  if (auto st = ensureDefaults(account_id); !st) return st.error();
+  auto row = newRow(account_id, in);
+  if (!row) return row.error();
+  return ingest(account_id, std::move(*row), in, false);
 }
 
 Result<json::object> ImagesService::createDirectUpload(const std::string& account_id,
@@ -156,20 +163,9 @@ Result<json::object> ImagesService::createDirectUpload(const std::string& accoun
   int64_t expiry = in.expiry_micros.value_or(now + 30 * kMinute);
   if (expiry < now + 2 * kMinute || expiry > now + 360 * kMinute)
     return bad("expiry must be between 2 minutes and 6 hours from now");
-  store::ImageRow row;
-  row.account_id = account_id;
-  if (in.id) {
-    if (std::string why = customIdProblem(*in.id); !why.empty())
-      return api::error(Err::CustomIdInvalid, why);
-    if (in.require_signed) return api::error(Err::CustomIdPrivate);
-    row.id = *in.id;
-  } else {
-    std::lock_guard lock(rng_mu_);
-    row.id = ids::newUuid(rng_);
-  }
-  row.meta_json = json::serialize(in.metadata);
-  row.creator = in.creator;
-  row.require_signed = in.require_signed;
+  auto made = newRow(account_id, in);
+  if (!made) return made.error();
+  store::ImageRow row = std::move(*made);
   row.draft = true;
   row.draft_expires = expiry;
   row.uploaded = now;
