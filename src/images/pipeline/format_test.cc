@@ -215,12 +215,13 @@ TEST(Negotiate, ProgressiveJpegOnlyBetweenTinyAndHuge) {
 }
 
 TEST(GifScan, FindsWhereTheDataEnds) {
-  // Header, 2x1 screen with a 2-colour table, one graphic-control extension, one image, trailer.
+  // Header, 2x1 screen with a 2-colour table, one graphic-control extension, one 1x1 image (LZW:
+  // clear, pixel 0, end), trailer.
   const std::string image =
       "GIF89a\x02\x00\x01\x00\x80\x00\x00"
       "\x00\x00\x00\xFF\xFF\xFF"
       "\x21\xF9\x04\x00\x00\x00\x00\x00"
-      "\x2C\x00\x00\x00\x00\x02\x00\x01\x00\x00"
+      "\x2C\x00\x00\x00\x00\x01\x00\x01\x00\x00"
       "\x02\x02\x44\x01\x00"s;
   EXPECT_EQ(detail::scanGif(image + ";"), detail::GifEnd::kTrailer);
   EXPECT_EQ(detail::scanGif(image + ";trailing junk"), detail::GifEnd::kTrailer);

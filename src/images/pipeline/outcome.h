@@ -18,10 +18,11 @@ enum class Failure {
                        // type
   kCorrupt,            // the type is known but the bytes do not decode (truncated, damaged)
   kTooLarge,           // probe: over Limits::max_bytes; render: output enlarged past 5000 px
-  kTooManyPixels,      // a side over Limits::max_side, or the area over Limits::max_area
+  kTooManyPixels,      // a side over Limits::max_side, the area over Limits::max_area, or a
+                       // decode larger than the whole decode budget
   kAnimationTooLarge,  // frames x area over Limits::max_animation_area, or too many frames
   kNotRenderable,      // SVG (served sanitised, never rasterised)
-  kBusy,               // reserved for callers that bound concurrency; the pipeline never queues
+  kBusy,               // the decode budget (memory_budget.h) stayed taken for its wait; retry
   kInternal,           // libvips or an encoder failed on an image that had passed probe()
 };
 

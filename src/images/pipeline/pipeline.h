@@ -4,12 +4,13 @@
 //
 //   initVips()      once per process, before anything else       vips_init.h
 //   sniff()         format by magic bytes                        format.h
-//   probe()         the upload gate: limits, header, one decode  probe.h
+//   probe()         the upload gate: limits, header, data check  probe.h
 //   parseAccept()   Accept header -> AVIF/WebP allowed           accept.h
 //   render()        one variant as bytes                         render.h
 //
 // Everything here is thread-safe after initVips(); render() and probe() run on the calling
-// thread.
+// thread. Their decodes that must hold a whole image share one process-wide memory budget
+// (memory_budget.h): 512 MB, kBusy after a second's wait.
 #pragma once
 
 #include "images/pipeline/accept.h"

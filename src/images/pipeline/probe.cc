@@ -5,14 +5,21 @@
 #include <new>
 #include <string>
 
+#include "images/pipeline/decode_cost.h"
 #include "images/pipeline/gif_scan.h"
+#include "images/pipeline/jpeg_check.h"
+#include "images/pipeline/jpeg_scan.h"
 #include "images/pipeline/limits_check.h"
+#include "images/pipeline/memory_budget.h"
+#include "images/pipeline/png_check.h"
 #include "images/pipeline/source.h"
 #include "images/pipeline/svg_root.h"
 #include "images/pipeline/vips_util.h"
 
 namespace nubis::images::pipeline {
 namespace {
+
+using detail::MemoryBudget;
 
 std::string_view kindName(Format f) {
   switch (f) {
@@ -48,39 +55,77 @@ Outcome<ProbeInfo> probeSvg(std::string_view bytes) {
   return info;
 }
 
+// A lease on the decode budget for a check decode that holds `bytes` at once (decode_cost.h).
+// probeBytes() has already refused images whose full-size decode can never fit.
+Outcome<MemoryBudget::Lease> reserve(uint64_t bytes) {
+  auto lease = detail::decodeBudget().acquire(bytes);
+  if (!lease) return fail(Failure::kBusy, "other large images are being decoded; retry shortly");
+  return std::move(*lease);
+}
+
 // Decodes every pixel once, sequentially, with fail_on=error, and throws the result away
-// (vips_avg is the cheapest sink that pulls the whole image through). See probe.h for why each
-// format is opened the way it is.
-void decodeOnce(const detail::Source& src, const detail::BorrowedBlob& blob) {
+// (vips_avg is the cheapest sink that pulls the whole image through): GIF, WebP and HEIF, whose
+// decoders report damage as errors. See probe.h for why each is opened the way it is.
+Outcome<bool> decodeOnce(std::string_view bytes, const detail::Source& src,
+                         const detail::BorrowedBlob& blob) {
+  // WebP stills decode at 1/8 (libwebp scales while decoding); animations frame by frame.
+  const bool scaled = src.format == Format::kWebp && src.pages == 1 &&
+                      std::min(src.width, src.height) >= 64;
+  const int width = scaled ? (src.width + 7) / 8 : src.width;
+  const int height = scaled ? (src.height + 7) / 8 : src.height;
+  auto lease = reserve(detail::decodeHeldBytes(bytes, src, width, height));
+  if (!lease) return std::move(lease).error();
+
   vips::VOption* options = vips::VImage::option()
                                ->set("access", VIPS_ACCESS_SEQUENTIAL)
                                ->set("fail_on", VIPS_FAIL_ON_ERROR);
-  switch (src.format) {
-    case Format::kJpeg: {
-      int shrink = detail::jpegShrink(src.width, src.height, 8);
-      if (shrink > 1) options->set("shrink", shrink);
-      break;
-    }
-    case Format::kWebp:
-      if (src.pages > 1) {
-        options->set("n", -1);
-      } else if (std::min(src.width, src.height) >= 64) {
-        options->set("scale", 0.125);
-      }
-      break;
-    case Format::kGif:
-      if (src.pages > 1) options->set("n", -1);
-      break;
-    default:
-      break;
+  if (src.pages > 1) options->set("n", -1);
+  if (scaled) options->set("scale", 0.125);
+  try {
+    (void)detail::loadAs(src.format, blob, options).avg();
+  } catch (const vips::VError& e) {
+    return fail(Failure::kCorrupt, std::string(kindName(src.format)) +
+                                       " data is truncated or damaged: " + detail::errorText(e));
   }
-  (void)detail::loadAs(src.format, blob, options).avg();
+  return true;
 }
 
-// libnsgif drops a cut-off frame without a word (gif_scan.h), so GIF gets a structural check.
-bool gifIsCut(std::string_view bytes) {
-  detail::GifEnd end = detail::scanGif(bytes);
-  return end == detail::GifEnd::kTruncated || end == detail::GifEnd::kMalformed;
+// Structure first (microseconds, no allocation: a header claiming far more than the scans hold
+// is refused here), then libjpeg's own decode for the damage only decoding shows.
+Outcome<bool> checkJpeg(std::string_view bytes, const detail::Source& src) {
+  const detail::JpegScanResult scan = detail::scanJpeg(bytes);
+  if (scan.verdict != detail::JpegScan::kOk) return fail(Failure::kCorrupt, scan.why);
+  auto lease = reserve(detail::jpegCoefficientBytes(scan.layout));
+  if (!lease) return std::move(lease).error();
+  const detail::JpegDecodeCheck decoded =
+      detail::decodeJpegOnce(bytes, detail::decodeBudget().capacity());
+  if (!decoded.ok) {
+    return fail(Failure::kCorrupt, "JPEG data is truncated or damaged: " + decoded.why);
+  }
+  return true;
+}
+
+Outcome<bool> checkPng(std::string_view bytes) {
+  const detail::PngCheck check = detail::checkPngData(bytes);
+  if (check.verdict != detail::PngData::kComplete) return fail(Failure::kCorrupt, check.why);
+  return true;
+}
+
+Outcome<bool> checkGif(std::string_view bytes, const detail::Source& src,
+                       const detail::BorrowedBlob& blob) {
+  // libnsgif drops a cut-off frame and fills a short one without a word (gif_scan.h).
+  switch (detail::scanGif(bytes)) {
+    case detail::GifEnd::kTruncated:
+    case detail::GifEnd::kMalformed:
+      return fail(Failure::kCorrupt, "GIF data is truncated: it ends inside a block");
+    case detail::GifEnd::kShortFrame:
+      return fail(Failure::kCorrupt,
+                  "GIF frame data is truncated: it decodes to fewer pixels than the frame has");
+    case detail::GifEnd::kTrailer:
+    case detail::GifEnd::kCleanEnd:
+      break;
+  }
+  return decodeOnce(bytes, src, blob);
 }
 
 Outcome<ProbeInfo> probeBytes(std::string_view bytes, const Limits& limits) {
@@ -115,15 +160,31 @@ Outcome<ProbeInfo> probeBytes(std::string_view bytes, const Limits& limits) {
   if (auto refused = detail::checkPixels(src.width, src.height, src.pages, limits)) {
     return std::move(*refused);
   }
-  if (format == Format::kGif && gifIsCut(bytes)) {
-    return fail(Failure::kCorrupt, "GIF data is truncated: it ends inside a block");
+  // What a full-size render will have to hold (the public variant is the image at its own
+  // size): an image that can never get that much of the decode budget is refused now rather
+  // than stored and then never delivered.
+  const uint64_t full_decode = detail::decodeHeldBytes(bytes, src, src.width, src.height);
+  if (!detail::decodeBudget().fits(full_decode)) {
+    return fail(Failure::kTooManyPixels,
+                std::string(kindName(format)) + " of " + std::to_string(src.width) + "x" +
+                    std::to_string(src.height) + " px needs about " +
+                    std::to_string(full_decode >> 20) + " MB at once to decode; at most " +
+                    std::to_string(detail::decodeBudget().capacity() >> 20) + " MB are allowed");
   }
-  try {
-    decodeOnce(src, blob);
-  } catch (const vips::VError& e) {
-    return fail(Failure::kCorrupt, std::string(kindName(format)) +
-                                       " data is truncated or damaged: " + detail::errorText(e));
-  }
+  Outcome<bool> data = [&]() -> Outcome<bool> {
+    switch (format) {
+      case Format::kJpeg:
+        return checkJpeg(bytes, src);
+      case Format::kPng:
+        return checkPng(bytes);
+      case Format::kGif:
+        return checkGif(bytes, src, blob);
+      default:
+        return decodeOnce(bytes, src, blob);
+    }
+  }();
+  if (!data) return std::move(data).error();
+
   ProbeInfo info;
   info.format = format;
   info.width = src.displayedWidth();

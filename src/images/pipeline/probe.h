@@ -37,17 +37,29 @@ struct ProbeInfo {
 // (kUnsupportedFormat); a header libvips cannot read (kCorrupt; HEIC/AVIF that libheif has no
 // decoder for: kUnsupportedFormat); a side over max_side or the area over max_area
 // (kTooManyPixels); frames x area over max_animation_area or frames over max_frames
-// (kAnimationTooLarge); pixel data that does not decode to the end (kCorrupt).
+// (kAnimationTooLarge); a full-size decode needing more than the whole decode budget
+// (kTooManyPixels: memory_budget.h, decode_cost.h; in practice HEIC/AVIF over about 57 MP,
+// WebP over 64 MP, progressive 4:4:4 JPEG over 89 MP); pixel data that stops before the image
+// does, goes on past it, or is damaged (kCorrupt); and kBusy when the check decode below cannot
+// get its share of the decode budget within a second.
 //
 // Cost: the limits are checked from the header alone, before any pixel is decoded, so a
 // decompression bomb (a PNG whose IHDR claims 100000 x 100000) is refused in microseconds. Only
-// an image within every limit is then decoded once, sequentially, with fail_on=error and its
-// result thrown away (an average is computed), because a truncated file has a perfectly good
-// header: JPEG decodes with shrink=8 (libjpeg's DCT scaling still reads every entropy-coded byte,
-// so truncation shows, at 1/64 of the pixel work; less for JPEGs under 64 px, see jpegShrink), WebP
-// at scale 1/8, PNG/GIF/HEIF at full size (they have no cheaper way to reach the end of the data),
-// animations with every frame. Memory stays at a few scanlines (sequential access), never the full
-// image.
+// an image within every limit has its data checked, because a truncated file has a perfectly
+// good header, and the check never allocates the image a hostile header claims:
+//  - PNG: not decoded at all. The chunks are walked and the image data inflated through a
+//    64 KB buffer and counted against the exact size the header implies (png_check.h): a 1x1
+//    image whose data inflates to 4 GB is refused at its third byte.
+//  - JPEG: the scans are first measured against the frame (jpeg_scan.h: a scan cannot be
+//    shorter than a bit or two a block), then decoded once by libjpeg at 1/8 scale, which
+//    still reads every entropy-coded byte, telling its "data ends early" warnings from benign
+//    ones (jpeg_check.h).
+//  - GIF: each frame's LZW codes are counted against width x height (gif_scan.h), then the
+//    file is decoded once by libvips with fail_on=error, every frame.
+//  - WebP (at scale 1/8, animations every frame at full size) and HEIF (full size): decoded
+//    once by libvips with fail_on=error.
+// Every decode streams or holds its estimate of the decode budget while it runs; the result is
+// thrown away (vips_avg pulls the pixels through).
 //
 // SVG is not handed to librsvg: the root element's width/height/viewBox are read here (see
 // svg_root.h) and pixel limits do not apply, since SVG is never rasterised.

@@ -7,7 +7,10 @@
 
 #include <chrono>
 
+#include "images/pipeline/jpeg_scan.h"
+#include "images/pipeline/memory_budget.h"
 #include "images/pipeline/render.h"
+#include "images/pipeline/test_bytes.h"
 #include "images/pipeline/test_support.h"
 
 namespace nubis::images::pipeline {
@@ -26,6 +29,12 @@ void expectRefused(const std::string& bytes, Failure kind, const Limits& limits 
   EXPECT_EQ(info.error().kind, kind)
       << failureName(info.error().kind) << ": " << info.error().message;
   EXPECT_FALSE(info.error().message.empty());
+}
+
+std::string take(VipsBlob* blob) {
+  std::string out(static_cast<const char*>(VIPS_AREA(blob)->data), VIPS_AREA(blob)->length);
+  vips_area_unref(VIPS_AREA(blob));
+  return out;
 }
 
 long peakRssMb() {
@@ -159,8 +168,8 @@ TEST_F(ProbeTest, DecompressionBombIsRefusedFromTheHeader) {
   EXPECT_LT(peakRssMb() - rss_before, 50);
 }
 
-TEST_F(ProbeTest, WithinLimitsBombHeaderIsCaughtByTheDecode) {
-  // 4000x4000 is within every limit, but the IDAT holds nothing: the decode pass must fail.
+TEST_F(ProbeTest, WithinLimitsBombHeaderIsCaughtByTheDataCheck) {
+  // 4000x4000 is within every limit, but the IDAT holds nothing: the data check must fail.
   auto info = probe(pngBomb(4000, 4000));
   ASSERT_FALSE(info.ok());
   EXPECT_EQ(info.error().kind, Failure::kCorrupt) << info.error().message;
@@ -244,6 +253,107 @@ TEST_F(ProbeTest, RefusesGarbageAfterMagic) {
   expectRefused("\xFF\xD8\xFF\xE0 this is not really a jpeg at all", Failure::kCorrupt);
   expectRefused(std::string("\x89PNG\r\n\x1A\n") + std::string(64, 'x'), Failure::kCorrupt);
   expectRefused("GIF89a\x01", Failure::kCorrupt);
+}
+
+
+// R4 (tests/reliability/r4_hostile_images.mjs): data that stops early under a huge header, and
+// data that goes on past a tiny one. Each is refused as corrupt in milliseconds, without the
+// claimed image ever being allocated.
+TEST_F(ProbeTest, HostileDataIsRefusedQuicklyAndCheaply) {
+  struct Case {
+    const char* name;
+    std::string bytes;
+  };
+  const Case cases[] = {
+      {"PNG 1x1 whose IDAT inflates to 4 GB",
+       pngWithData(1, 1, 8, 0, false, zlibZeros(uint64_t{4} << 30))},
+      {"baseline JPEG claiming 12000x8000 over a 16x16 scan",
+       jpegClaiming(toJpeg(gradientImage(16, 16)), 12000, 8000)},
+      {"progressive JPEG claiming 12000x8000 over 16x16 scans",
+       jpegClaiming(take(gradientImage(16, 16).jpegsave_buffer(
+                        vips::VImage::option()->set("interlace", true))),
+                    12000, 8000)},
+      {"GIF 12000x8000 frame with one pixel of LZW data",
+       gifOnePixelFrame(12000, 8000, 12000, 8000)},
+  };
+  for (const Case& c : cases) {
+    PeakRss peak;
+    const bool measured = peak.start();
+    const auto start = std::chrono::steady_clock::now();
+    auto info = probe(c.bytes);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(info.ok()) << c.name << " was accepted";
+    EXPECT_EQ(info.error().kind, Failure::kCorrupt)
+        << c.name << ": " << failureName(info.error().kind) << " " << info.error().message;
+    EXPECT_LT(elapsed, std::chrono::milliseconds(500)) << c.name;
+    if (measured) {
+      EXPECT_LT(peak.growthMb(), 20) << c.name;
+    }
+  }
+}
+
+TEST_F(ProbeTest, InterlacedPngIsCheckedWithoutBeingDecoded) {
+  // Valid, within every limit, and Adam7: a decoder would hold the whole 16-bit raster (128 MB
+  // at 4000x4000); the data check inflates it through a 64 KB buffer.
+  const uint32_t n = 4000;
+  const std::string png =
+      pngWithData(n, n, 16, 6, true, zlibZeros(pngImageDataBytes(n, n, 16, 6, true)));
+  PeakRss peak;
+  const bool measured = peak.start();
+  auto info = probe(png);
+  ASSERT_TRUE(info.ok()) << info.error().message;
+  EXPECT_EQ(info->width, static_cast<int>(n));
+  EXPECT_TRUE(info->has_alpha);
+  if (measured) {
+    EXPECT_LT(peak.growthMb(), 20);
+  }
+}
+
+TEST_F(ProbeTest, JpegWarningsAreToldApart) {
+  const std::string jpeg = toJpeg(gradientImage(120, 80));
+  const size_t sof = jpeg.find("\xFF\xC0");
+  ASSERT_NE(sof, std::string::npos);
+  // Junk bytes between markers: libjpeg warns and decodes; so do browsers. Accepted.
+  auto junk = probe(jpeg.substr(0, sof) + "\x00\x13junk!" + jpeg.substr(sof));
+  ASSERT_TRUE(junk.ok()) << junk.error().message;
+  EXPECT_EQ(junk->width, 120);
+  // The scan's second half missing, EOI kept: libjpeg's "premature end of data segment".
+  vips::VImage grain = vips::VImage::gaussnoise(256, 256, vips::VImage::option()->set("sigma", 60))
+                           .cast(VIPS_FORMAT_UCHAR);
+  const std::string noisy = toJpeg(grain.bandjoin(grain).bandjoin(grain).copy(
+      vips::VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB)));
+  const size_t data = jpegFirstScanData(noisy);
+  const size_t eoi = jpegEoi(noisy);
+  auto cut = probe(noisy.substr(0, data + (eoi - data) / 2) + noisy.substr(eoi));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.error().kind, Failure::kCorrupt) << cut.error().message;
+  EXPECT_NE(cut.error().message.find("premature end of data segment"), std::string::npos)
+      << cut.error().message;
+}
+
+TEST_F(ProbeTest, DecodeLargerThanTheWholeBudgetIsRefused) {
+  // A valid 9500x9500 progressive 4:4:4 JPEG (90 MP, within the limits): libjpeg would hold 541
+  // MB of coefficients, more than the 512 MB decode budget can ever give.
+  const std::string jpeg = jpegDcOnly(9500, 9500, 3);
+  auto info = probe(jpeg);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.error().kind, Failure::kTooManyPixels) << info.error().message;
+  EXPECT_NE(info.error().message.find("MB"), std::string::npos) << info.error().message;
+}
+
+TEST_F(ProbeTest, BusyWhileTheBudgetIsHeldExceptForStreamingDecodes) {
+  detail::MemoryBudget& budget = detail::decodeBudget();
+  auto all = budget.acquire(budget.capacity());
+  ASSERT_TRUE(all) << "the budget should be free between tests";
+  // GIF holds its frame: it waits (1 s) and gives up.
+  auto gif = probe(toGif(gradientImage(64, 48)));
+  ASSERT_FALSE(gif.ok());
+  EXPECT_EQ(gif.error().kind, Failure::kBusy) << gif.error().message;
+  // Baseline JPEG and PNG stream (and PNG is not decoded at all): nothing to wait for.
+  EXPECT_TRUE(probe(toJpeg(gradientImage(64, 48))).ok());
+  EXPECT_TRUE(probe(toPng(gradientImage(64, 48))).ok());
+  all.reset();
+  EXPECT_TRUE(probe(toGif(gradientImage(64, 48))).ok());
 }
 
 }  // namespace

@@ -1,16 +1,21 @@
 #include "images/pipeline/render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 
+#include "images/pipeline/decode_cost.h"
 #include "images/pipeline/encode.h"
 #include "images/pipeline/geometry.h"
 #include "images/pipeline/limits_check.h"
+#include "images/pipeline/memory_budget.h"
 #include "images/pipeline/metadata.h"
 #include "images/pipeline/negotiate.h"
+#include "images/pipeline/png_decode.h"
 #include "images/pipeline/source.h"
 #include "images/pipeline/steps.h"
 #include "images/pipeline/vips_util.h"
@@ -32,38 +37,53 @@ std::string jsonInfo(const Plan& plan, const Source& src, size_t file_size) {
          std::string(mimeType(src.format)) + "\"}}";
 }
 
+// The ratio by which the decoder may shrink: the smaller of the two axes' ratios, so that
+// neither is decoded below its target. The load size is in displayed axes, the decoder's in
+// stored ones: orientations 5..8 are turned a quarter.
+double loadShrink(const Source& src, const Plan& plan) {
+  const bool swap = src.orientation >= 5;
+  const int target_w = swap ? plan.load_height : plan.load_width;
+  const int target_h = swap ? plan.load_width : plan.load_height;
+  return std::min(static_cast<double>(src.width) / target_w,
+                  static_cast<double>(src.height) / target_h);
+}
+
 // Decode at the plan's load size. The loader is the one for the sniffed format (never libvips'
 // own detection, which can disagree with our magic-byte rules, e.g. an ISO-BMFF file whose AVIF
 // brand is only a compatible brand), with shrink-on-load where the codec has one; then
 // vips_thumbnail_image resizes to exactly the load size, applies the EXIF orientation and
 // converts an embedded ICC profile to sRGB (CMYK without a profile goes through libvips'
 // built-in CMYK profile in its colourspace step).
-vips::VImage load(const detail::BorrowedBlob& blob, const Source& src, const Plan& plan,
-                  bool animated) {
-  // The load size in stored axes: orientations 5..8 are turned a quarter.
-  const bool swap = src.orientation >= 5;
-  const int target_w = swap ? plan.load_height : plan.load_width;
-  const int target_h = swap ? plan.load_width : plan.load_height;
-  // The smaller ratio: neither axis may be decoded below its target.
-  const double shrink = std::min(static_cast<double>(src.width) / target_w,
-                                 static_cast<double>(src.height) / target_h);
-  vips::VOption* o = vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL);
-  if (src.format == Format::kJpeg) {
-    // libjpeg's DCT scaling, keeping a 2x margin for the final resize as vips_thumbnail does
-    // (decoding at exactly the target size would alias).
-    const int jpeg_shrink = detail::jpegShrink(src.width, src.height,
-                                               shrink >= 16  ? 8
-                                               : shrink >= 8 ? 4
-                                               : shrink >= 4 ? 2
-                                                             : 1);
-    if (jpeg_shrink > 1) o->set("shrink", jpeg_shrink);
-  } else if (src.format == Format::kWebp && shrink > 1) {
-    o->set("scale", 1.0 / shrink);  // libwebp scales while decoding
+vips::VImage load(std::string_view original, const detail::BorrowedBlob& blob, const Source& src,
+                  const Plan& plan, bool animated) {
+  const double shrink = loadShrink(src, plan);
+  vips::VImage in;
+  if (src.format == Format::kPng && detail::isInterlacedPng(original)) {
+    // libvips would hold the whole raster at the file's depth (png_decode.h). The pngload image
+    // passed along is only its header, for the metadata: it is never decoded.
+    in = detail::decodeInterlacedPng(
+        original,
+        detail::loadAs(src.format, blob,
+                       vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)));
+  } else {
+    vips::VOption* o = vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL);
+    if (src.format == Format::kJpeg) {
+      // libjpeg's DCT scaling, keeping a 2x margin for the final resize as vips_thumbnail does
+      // (decoding at exactly the target size would alias).
+      const int jpeg_shrink = detail::jpegShrink(src.width, src.height,
+                                                 shrink >= 16  ? 8
+                                                 : shrink >= 8 ? 4
+                                                 : shrink >= 4 ? 2
+                                                               : 1);
+      if (jpeg_shrink > 1) o->set("shrink", jpeg_shrink);
+    } else if (src.format == Format::kWebp && shrink > 1) {
+      o->set("scale", 1.0 / shrink);  // libwebp scales while decoding
+    }
+    // PNG and GIF have no shrink-on-load; HEIF decodes whole (its embedded thumbnail is rarely
+    // large enough for a variant, and libheif's decode dominates anyway).
+    if (animated) o->set("n", -1);
+    in = detail::loadAs(src.format, blob, o);
   }
-  // PNG and GIF have no shrink-on-load; HEIF decodes whole (its embedded thumbnail is rarely
-  // large enough for a variant, and libheif's decode dominates anyway).
-  if (animated) o->set("n", -1);
-  vips::VImage in = detail::loadAs(src.format, blob, o);
 
   vips::VOption* t =
       vips::VImage::option()->set("height", plan.load_height)->set("size", VIPS_SIZE_FORCE);
@@ -87,6 +107,25 @@ vips::VImage normalise(vips::VImage img) {
 // cheap there. Everything else streams.
 bool needsRandomAccess(const TransformOptions& o, const Plan& plan, bool animated) {
   return animated || plan.rotate != 0 || o.flip_v || (plan.fit.crop && plan.fit.smart_crop);
+}
+
+// What this render holds at once, for the decode budget: the decode (decode_cost.h) and, when a
+// step needs random access, the in-memory copy of the loaded image (8-bit, at most 4 bands,
+// every frame of an animation).
+uint64_t heldBytes(std::string_view original, const Source& src, const Plan& plan,
+                   const TransformOptions& options, bool animated) {
+  int width = src.width, height = src.height;
+  const double shrink = loadShrink(src, plan);
+  if (src.format == Format::kWebp && shrink > 1) {
+    width = static_cast<int>(std::ceil(width / shrink));
+    height = static_cast<int>(std::ceil(height / shrink));
+  }
+  uint64_t bytes = detail::decodeHeldBytes(original, src, width, height);
+  if (needsRandomAccess(options, plan, animated)) {
+    bytes += static_cast<uint64_t>(plan.load_width) * static_cast<uint64_t>(plan.load_height) * 4 *
+             static_cast<uint64_t>(animated ? src.pages : 1);
+  }
+  return bytes;
 }
 
 Outcome<Rendered> renderRaster(std::string_view original, Format format,
@@ -127,7 +166,19 @@ Outcome<Rendered> renderRaster(std::string_view original, Format format,
     }
   }
 
-  vips::VImage img = normalise(load(blob, src, plan, out.animated));
+  const uint64_t held = heldBytes(original, src, plan, options, out.animated);
+  detail::MemoryBudget& budget = detail::decodeBudget();
+  if (!budget.fits(held)) {
+    return fail(Failure::kTooManyPixels,
+                "rendering this image needs about " + std::to_string(held >> 20) +
+                    " MB at once; at most " + std::to_string(budget.capacity() >> 20) +
+                    " MB are allowed");
+  }
+  // Declared before every image, so that it is given back only after their pixels are freed.
+  std::optional<detail::MemoryBudget::Lease> lease = budget.acquire(held);
+  if (!lease) return fail(Failure::kBusy, "other large images are being decoded; retry shortly");
+
+  vips::VImage img = normalise(load(original, blob, src, plan, out.animated));
   if (needsRandomAccess(options, plan, out.animated)) img = img.copy_memory();
   const detail::StepContext ctx{options, plan, out.format, out.animated};
   img = detail::runSteps(img, detail::kSteps, ctx);

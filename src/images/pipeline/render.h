@@ -30,7 +30,11 @@ struct Rendered {
 //  1. The header is read again (the stored bytes are the truth; of `info` only `format` is used,
 //     and only when the bytes' magic agrees) and the animation limits are rechecked for
 //     anim=true on GIF/WebP.
-//  2. Decode with shrink-on-load (JPEG at 1/2..1/8 scale in libjpeg, WebP scaled in libwebp),
+//  2. Take the decode's share of the decode budget (memory_budget.h, decode_cost.h): nothing
+//     for decodes that stream, the estimate of what is held at once for the others, plus the
+//     in-memory copy that rotate, vertical flip, smart crop and animations need. Decode with
+//     shrink-on-load (JPEG at 1/2..1/8 scale in libjpeg, WebP scaled in libwebp; an interlaced
+//     PNG through png_decode.h, half its raster at 8 bits instead of libvips' whole one),
 //     then vips_thumbnail_image with size=force to exactly the size the fit needs, which also
 //     applies the EXIF orientation and converts an embedded ICC profile to sRGB (CMYK without a
 //     profile goes through libvips' built-in CMYK profile). The decoder is the one for the
@@ -46,7 +50,9 @@ struct Rendered {
 //     AVIF at effort 2 with quality mapped (85 -> 60, see encode.h).
 //
 // Failures: kNotRenderable for SVG; kTooLarge when the output would be enlarged past 5000 px;
-// kAnimationTooLarge when an animation's frames exceed the limits; kUnsupportedFormat for bytes
+// kAnimationTooLarge when an animation's frames exceed the limits; kTooManyPixels when the
+// render would hold more than the whole decode budget; kBusy when its share of the budget is
+// not free within a second (other large renders hold it: retry); kUnsupportedFormat for bytes
 // that are no raster format; kInternal when libvips fails.
 Outcome<Rendered> render(std::string_view original, const ProbeInfo& info,
                          const TransformOptions& options, Accept accept);

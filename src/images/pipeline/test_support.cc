@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <bit>
+#include <fstream>
 
 #include "images/pipeline/vips_init.h"
 
@@ -201,6 +205,28 @@ bool near(const VImage& img, int x, int y, Rgb c, int tolerance) {
   }
   return true;
 }
+
+namespace {
+long statusKb(std::string_view field) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
+  }
+  return -1;
+}
+}  // namespace
+
+bool PeakRss::start() {
+  const int fd = open("/proc/self/clear_refs", O_WRONLY);
+  if (fd < 0) return false;
+  const bool reset = write(fd, "5", 1) == 1;
+  close(fd);
+  rss_kb_ = statusKb("VmRSS:");
+  return reset && rss_kb_ > 0;
+}
+
+long PeakRss::growthMb() const { return (statusKb("VmHWM:") - rss_kb_) / 1024; }
 
 uint64_t dHash(const VImage& img) {
   VImage in = img;

@@ -58,6 +58,18 @@ std::vector<double> pixelAt(const vips::VImage& img, int x, int y);
 // Whether pixel (x,y) of `img` is within `tolerance` of `c` on each of R, G, B.
 bool near(const vips::VImage& img, int x, int y, Rgb c, int tolerance = 40);
 
+// Peak memory of what runs between start() and growthMb(): VmHWM is reset to the current RSS
+// (Linux: /proc/self/clear_refs), so earlier tests' peaks do not hide this one. start() is
+// false where the reset is not permitted (callers skip).
+class PeakRss {
+ public:
+  bool start();
+  long growthMb() const;  // VmHWM now minus VmRSS at start()
+
+ private:
+  long rss_kb_ = 0;
+};
+
 // dHash: greyscale 9x8 thumbnail; bit i is set when pixel (x,y) is brighter than (x+1,y).
 uint64_t dHash(const vips::VImage& img);
 uint64_t dHash(const std::string& bytes);
