@@ -72,6 +72,8 @@ function header(title, load) {
   p();
 }
 const mark = (ok) => (ok ? 'met' : 'NOT met');
+// Appended to a verdict resting on runs the noise guard could not clear.
+const noisyNote = (...ss) => (ss.some((x) => x && x.noisyUsed) ? ' — from noisy runs only (see Notes): not conclusive' : '');
 // A ratio for a target line: 2 decimals, 3 when 2 would round onto the threshold.
 const ratioText = (r, thr) => (Number.isNaN(r) ? 'n/a' : Math.abs(r - thr) < 0.005 && r.toFixed(2) === thr.toFixed(2) ? r.toFixed(3) : r.toFixed(2));
 
@@ -115,7 +117,7 @@ if (mode === 'render') {
     if (ok) met++;
     const missed = [ratio >= 1.2 ? '' : 'throughput', n.p99 < s.p99 ? '' : 'p99'].filter(Boolean).join(' and ');
     p(`- ${f}, c=${c}: **${ratioText(ratio, 1.2)} ×**, p99 ${ms(n.p99)} vs ${ms(s.p99)} ms → **${mark(ok)}**` +
-      (missed ? ` (${missed} missed)` : ''));
+      (missed ? ` (${missed} missed)` : '') + noisyNote(n, s));
   }
   p(`- overall: ${met} of ${cells.length} → **${mark(met === cells.length && cells.length > 0)}**`);
   p();
@@ -174,7 +176,7 @@ if (mode === 'render') {
   p();
   if (st.nubis && st.nginx) {
     const ratio = st.nubis.rps / st.nginx.rps;
-    p(`Target (Nubis): req/s ≥ 0.8 × nginx: **${ratioText(ratio, 0.8)} × → ${mark(ratio >= 0.8)}**`);
+    p(`Target (Nubis): req/s ≥ 0.8 × nginx: **${ratioText(ratio, 0.8)} × → ${mark(ratio >= 0.8)}**${noisyNote(st.nubis, st.nginx)}`);
     p();
   }
 } else if (mode === 'upload') {
@@ -217,7 +219,7 @@ if (mode === 'render') {
     const ratio = n.rps / o.rps;
     if (ratio >= 1.0) met++;
     p(`- c=${c}: **${ratioText(ratio, 1.0)} × → ${mark(ratio >= 1.0)}**` +
-      ` (p99 ${ms(n.p99)} vs ${ms(o.p99)} ms; server CPU ${num(n.cpuPerReqMs, 1)} vs ${num(o.cpuPerReqMs, 1)} ms per upload)`);
+      ` (p99 ${ms(n.p99)} vs ${ms(o.p99)} ms; server CPU ${num(n.cpuPerReqMs, 1)} vs ${num(o.cpuPerReqMs, 1)} ms per upload)${noisyNote(n, o)}`);
   }
   p(`- overall: ${met} of ${cells.length} → **${mark(met === cells.length && cells.length > 0)}**`);
   p();
