@@ -68,12 +68,14 @@ vips::VImage load(std::string_view original, const detail::BorrowedBlob& blob, c
   } else {
     vips::VOption* o = vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL);
     if (src.format == Format::kJpeg) {
-      // libjpeg's DCT scaling, keeping a 2x margin for the final resize as vips_thumbnail does
-      // (decoding at exactly the target size would alias).
+      // libjpeg's DCT scaling: the largest factor that keeps the decode at or above the target.
+      // libvips 8.14's thumbnail keeps a further 2x margin; without it a 12 MP photo going to
+      // 1024 px decodes at 3 MP instead of 12 MP (bench: 101 -> 62 ms per image), and the final
+      // resize still filters properly since the decode is never below the target.
       const int jpeg_shrink = detail::jpegShrink(src.width, src.height,
-                                                 shrink >= 16  ? 8
-                                                 : shrink >= 8 ? 4
-                                                 : shrink >= 4 ? 2
+                                                 shrink >= 8   ? 8
+                                                 : shrink >= 4 ? 4
+                                                 : shrink >= 2 ? 2
                                                                : 1);
       if (jpeg_shrink > 1) o->set("shrink", jpeg_shrink);
     } else if (src.format == Format::kWebp && shrink > 1) {
