@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "api_helpers.h"
+#include "child_server.h"
 #include "test_server.h"
 
 extern char** environ;
@@ -35,86 +36,7 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-// The binary under test, started with `serve` on a data dir, killed with SIGKILL.
-class Child {
- public:
-  Child(std::string dir, std::string log) : dir_(std::move(dir)), log_(std::move(log)) {}
-  ~Child() { kill9(); }
-
-  // Starts and waits (≤ 10 s) until /readyz answers 200. Returns "" or what went wrong.
-  std::string start() {
-    std::error_code ec;
-    fs::remove(dir_ + "/server.json", ec);
-    std::vector<std::string> args = {NUBIS_BINARY, "serve", "--data-dir", dir_, "--listen",
-                                     "127.0.0.1:0", "--delivery-listen", "127.0.0.1:0",
-                                     "--rate-limit", "off", "--access-log", "off",
-                                     "--io-threads", "2", "--workers", "4"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    int rc = posix_spawn(&pid_, NUBIS_BINARY, &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return "posix_spawn failed: " + std::string(strerror(rc));
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return "server exited at start; log:\n" + readFile(log_);
-      }
-      json::value info = parseJson(readFile(dir_ + "/server.json"));
-      if (info.is_object() && info.at("pid").to_number<int64_t>() == pid_) {
-        std::string base(info.at("api_base_url").as_string());
-        port_ = static_cast<uint16_t>(std::stoi(base.substr(base.rfind(':') + 1)));
-        HttpConnection c(port_);
-        if (c.request("GET", "/readyz").status == 200) return "";
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return "server not ready within 10 s; log:\n" + readFile(log_);
-  }
-
-  void kill9() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
-  // SIGTERM; returns the exit status (or -1 when it did not exit within `limit`).
-  int terminate(std::chrono::seconds limit) {
-    ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    return -1;
-  }
-
-  uint16_t port() const { return port_; }
-
- private:
-  std::string dir_, log_;
-  pid_t pid_ = -1;
-  uint16_t port_ = 0;
-};
 
 Response call(HttpConnection& c, std::string_view method, const std::string& path,
               const std::string& token, const json::value& body = nullptr) {
@@ -246,7 +168,7 @@ TEST(DurabilityTest, KillNineDuringTokenMutationsLosesNothingAcknowledged) {
   std::mt19937_64 rng(seed);
   const auto t0 = std::chrono::steady_clock::now();
 
-  auto child = std::make_unique<Child>(dir, log);
+  auto child = std::make_unique<ChildServer>(NUBIS_BINARY, dir, log, std::vector<std::string>{"--io-threads", "2", "--workers", "4"}, 10s);
   std::string err = child->start();
   ASSERT_EQ(err, "");
   json::value boot = parseJson(readFile(dir + "/bootstrap.json"));
