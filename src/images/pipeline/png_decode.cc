@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "images/pipeline/vips_util.h"
+
 namespace nubis::images::pipeline::detail {
 namespace {
 
@@ -111,28 +113,6 @@ int generate(VipsRegion* region, void*, void* a, void*, gboolean*) {
 void freeState(VipsImage*, PngState* s) { delete s; }
 
 [[noreturn]] void fail(const std::string& why) { throw vips::VError("interlaced PNG: " + why); }
-
-// Header fields libvips keeps in VipsImage itself rather than as metadata.
-bool builtinField(std::string_view name) {
-  for (std::string_view f : {"width", "height", "bands", "format", "coding", "interpretation",
-                             "xoffset", "yoffset", "xres", "yres", "filename"}) {
-    if (name == f) return true;
-  }
-  return false;
-}
-
-void copyMetadata(VipsImage* from, VipsImage* to) {
-  gchar** fields = vips_image_get_fields(from);
-  for (gchar** f = fields; *f != nullptr; ++f) {
-    if (builtinField(*f)) continue;
-    GValue value = G_VALUE_INIT;
-    if (vips_image_get(from, *f, &value) == 0) {
-      vips_image_set(to, *f, &value);
-      g_value_unset(&value);
-    }
-  }
-  g_strfreev(fields);
-}
 
 }  // namespace
 

@@ -7,10 +7,12 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "images/pipeline/decode_cost.h"
 #include "images/pipeline/encode.h"
 #include "images/pipeline/geometry.h"
+#include "images/pipeline/jpeg_to_size.h"
 #include "images/pipeline/limits_check.h"
 #include "images/pipeline/memory_budget.h"
 #include "images/pipeline/metadata.h"
@@ -48,6 +50,32 @@ double loadShrink(const Source& src, const Plan& plan) {
                   static_cast<double>(src.height) / target_h);
 }
 
+// The load size in stored axes: orientations 5..8 are turned a quarter.
+std::pair<int, int> storedLoadSize(const Source& src, const Plan& plan) {
+  if (src.orientation >= 5) return {plan.load_height, plan.load_width};
+  return {plan.load_width, plan.load_height};
+}
+
+// A JPEG reduced while decoding (jpeg_to_size.h), then turned upright and converted to sRGB as
+// vips_thumbnail_image would; nullopt where that path does not apply and libvips' loader does.
+std::optional<vips::VImage> jpegToLoadSize(std::string_view original,
+                                           const detail::BorrowedBlob& blob, const Source& src,
+                                           const Plan& plan, bool animated) {
+  if (src.format != Format::kJpeg || animated) return std::nullopt;
+  const auto [width, height] = storedLoadSize(src, plan);
+  if (width > src.width || height > src.height) return std::nullopt;  // enlarging
+  const vips::VImage header = detail::loadAs(
+      src.format, blob, vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
+  std::optional<vips::VImage> img = detail::decodeJpegToSize(
+      original, header, width, height, detail::decodeBudget().capacity());
+  if (!img) return std::nullopt;
+  vips::VImage out = img->autorot();
+  if (src.icc) {
+    out = out.icc_transform("srgb", vips::VImage::option()->set("embedded", true));
+  }
+  return out;
+}
+
 // Decode at the plan's load size. The loader is the one for the sniffed format (never libvips'
 // own detection, which can disagree with our magic-byte rules, e.g. an ISO-BMFF file whose AVIF
 // brand is only a compatible brand), with shrink-on-load where the codec has one; then
@@ -65,6 +93,8 @@ vips::VImage load(std::string_view original, const detail::BorrowedBlob& blob, c
         original,
         detail::loadAs(src.format, blob,
                        vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL)));
+  } else if (auto direct = jpegToLoadSize(original, blob, src, plan, animated)) {
+    return *direct;
   } else {
     vips::VOption* o = vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL);
     if (src.format == Format::kJpeg) {

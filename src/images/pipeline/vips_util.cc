@@ -39,6 +39,29 @@ vips::VImage loadAs(Format format, const BorrowedBlob& blob, vips::VOption* opti
   throw vips::VError("no raster loader for this format");
 }
 
+// Header fields libvips keeps in VipsImage itself rather than as metadata.
+static bool builtinField(std::string_view name) {
+  for (std::string_view f : {"width", "height", "bands", "format", "coding", "interpretation",
+                             "xoffset", "yoffset", "xres", "yres", "filename"}) {
+    if (name == f) return true;
+  }
+  return false;
+}
+
+void copyMetadata(VipsImage* from, VipsImage* to) {
+  gchar** fields = vips_image_get_fields(from);
+  for (gchar** f = fields; *f != nullptr; ++f) {
+    if (builtinField(*f)) continue;
+    GValue value = G_VALUE_INIT;
+    if (vips_image_get(from, *f, &value) == 0) {
+      vips_image_set(to, *f, &value);
+      g_value_unset(&value);
+    }
+  }
+  g_strfreev(fields);
+}
+
+
 int jpegShrink(int width, int height, int wanted) {
   int shrink = 8;
   while (shrink > 1 && (shrink > wanted || width < 8 * shrink || height < 8 * shrink)) {

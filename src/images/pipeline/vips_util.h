@@ -44,6 +44,10 @@ std::string errorText(const vips::VError& e);
 // format cannot reach another decoder. Throws VError; kSvg and kUnknown throw too.
 vips::VImage loadAs(Format format, const BorrowedBlob& blob, vips::VOption* options);
 
+// Copies every metadata field of `from` (EXIF, ICC profile, XMP, orientation, ...) onto `to`,
+// for images built outside libvips' loaders from a loader's header image.
+void copyMetadata(VipsImage* from, VipsImage* to);
+
 // A JPEG shrink-on-load factor (1, 2, 4 or 8) no larger than `wanted`, and small enough that
 // each side keeps at least 8 pixels. libvips 8.14 sizes a shrunk JPEG by integer division and
 // then aborts the process (g_assert "bad dimensions" in vips_image_generate) when a side comes
