@@ -94,7 +94,7 @@ Resampler::Resampler(int src_width, int src_height, int dst_width, int dst_heigh
       row_(static_cast<size_t>(src_width) * 4 + kSlack),
       line_(ring_stride_),
       zero_row_(ring_stride_),
-      out_(static_cast<size_t>(dst_width) * static_cast<size_t>(dst_height) * 3) {}
+      out_(new uint8_t[outputBytes()]) {}
 
 void Resampler::pushRow() {
   if (rows_in_ >= src_height_) throw std::logic_error("resample: more rows than the source has");
@@ -122,7 +122,7 @@ void Resampler::emitReadyRows() {
     if (padded != t.count) list[t.count] = zero_row_.data();
     vertical(list, v_.weights.data() + t.offset, padded, static_cast<int>(ring_stride_),
              line_.data());
-    uint8_t* o = out_.data() + static_cast<size_t>(rows_out_) * static_cast<size_t>(dst_width_) * 3;
+    uint8_t* o = out_.get() + static_cast<size_t>(rows_out_) * static_cast<size_t>(dst_width_) * 3;
     for (int x = 0; x < dst_width_; ++x) std::memcpy(o + x * 3, line_.data() + x * 4, 3);
     ++rows_out_;
   }
@@ -161,7 +161,19 @@ void Resampler::horizontal(const uint8_t* src, uint8_t* dst, const Coefficients&
     const uint8_t* p = src + static_cast<size_t>(t.first) * 4;
     const int16_t* w = c.weights.data() + t.offset;
     __m128i acc = round;
-    for (int k = 0; k < t.count; k += 2) {
+    int k = 0;
+    for (; k + 3 < t.count; k += 4) {  // four pixels per 16-byte load
+      const __m128i px = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k * 4));
+      __m128i lo = _mm_unpacklo_epi8(px, zero);
+      __m128i hi = _mm_unpackhi_epi8(px, zero);
+      lo = _mm_unpacklo_epi16(lo, _mm_srli_si128(lo, 8));
+      hi = _mm_unpacklo_epi16(hi, _mm_srli_si128(hi, 8));
+      int32_t pairs[2];
+      std::memcpy(pairs, w + k, sizeof pairs);
+      acc = _mm_add_epi32(acc, _mm_madd_epi16(lo, _mm_set1_epi32(pairs[0])));
+      acc = _mm_add_epi32(acc, _mm_madd_epi16(hi, _mm_set1_epi32(pairs[1])));
+    }
+    for (; k < t.count; k += 2) {
       __m128i px = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + k * 4));
       px = _mm_unpacklo_epi8(px, zero);
       px = _mm_unpacklo_epi16(px, _mm_srli_si128(px, 8));

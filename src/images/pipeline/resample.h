@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace nubis::images::pipeline::detail {
@@ -52,8 +53,9 @@ class Resampler {
   int rowsIn() const { return rows_in_; }
   bool done() const { return rows_out_ == dst_height_; }
 
-  // The output, complete once done(); moved out.
-  std::vector<uint8_t> takeOutput() { return std::move(out_); }
+  // The output (dst_width * dst_height * 3 bytes), complete once done(); moved out.
+  std::unique_ptr<uint8_t[]> takeOutput() { return std::move(out_); }
+  size_t outputBytes() const { return static_cast<size_t>(dst_width_) * dst_height_ * 3; }
 
   // For tests: the same passes in plain C, to check the SIMD ones against.
   static void horizontalScalar(const uint8_t* src, uint8_t* dst, const Coefficients& c);
@@ -74,7 +76,7 @@ class Resampler {
   std::vector<uint8_t> row_;         // the source row being filled
   std::vector<uint8_t> line_;        // one vertical result, RGBX, padded
   std::vector<uint8_t> zero_row_;    // stands in for a padding tap's row
-  std::vector<uint8_t> out_;
+  std::unique_ptr<uint8_t[]> out_;  // not zero-filled: every byte is written
   int rows_in_ = 0, rows_out_ = 0;
 };
 

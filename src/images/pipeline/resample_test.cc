@@ -95,7 +95,9 @@ std::vector<uint8_t> resampleRows(int sw, int sh, int dw, int dh,
     r.pushRow();
   }
   EXPECT_TRUE(r.done());
-  return r.takeOutput();
+  const size_t n = r.outputBytes();
+  const std::unique_ptr<uint8_t[]> out = r.takeOutput();
+  return std::vector<uint8_t>(out.get(), out.get() + n);
 }
 
 TEST(Resampler, FlatColourStaysExact) {
@@ -144,10 +146,12 @@ TEST(Resampler, RefusesRowsPastTheEnd) {
 }
 
 TEST(JpegScaleEighths, SmallestScaleAtOrAboveTheTarget) {
-  EXPECT_EQ(jpegScaleEighths(4000, 3000, 1024, 768), 3);   // 1500x1125
+  EXPECT_EQ(jpegScaleEighths(4000, 3000, 1024, 768), 4);   // 2000x1500 (3/8 is never used)
   EXPECT_EQ(jpegScaleEighths(4096, 4096, 1024, 1024), 2);  // exactly 1024
-  EXPECT_EQ(jpegScaleEighths(3840, 2160, 1024, 576), 3);   // 1440x810
+  EXPECT_EQ(jpegScaleEighths(4096, 4096, 1025, 1024), 4);
+  EXPECT_EQ(jpegScaleEighths(3840, 2160, 1024, 576), 4);   // 1920x1080
   EXPECT_EQ(jpegScaleEighths(4000, 3000, 4000, 3000), 8);
+  EXPECT_EQ(jpegScaleEighths(4000, 3000, 2001, 1000), 8);
   EXPECT_EQ(jpegScaleEighths(4000, 3000, 100, 100), 1);
   EXPECT_EQ(jpegScaleEighths(9, 9, 2, 2), 1);  // ceil(9/8) = 2 >= 2
   EXPECT_EQ(jpegScaleEighths(9, 9, 3, 2), 2);  // ceil(18/8) = 3
