@@ -7,8 +7,9 @@
 // hold data for 16x16 is refused here in microseconds; libjpeg would only warn ("premature end of
 // data segment") after allocating and filling the whole frame (a progressive one holds all its
 // coefficients: 3 bytes a pixel at 4:2:0). AC scans of a progressive file may legitimately be
-// near empty (end-of-band runs), and arithmetic coding can go under a bit a block, so those are
-// left to the decode in jpeg_check.h, which sees every shortfall but costs a decode.
+// near empty (end-of-band runs), and arithmetic coding can go under a bit a block, so those have
+// no lower bound here; the render's decode is bounded anyway (memory by decode_cost.h, time by
+// the frame size, at most 100 MP).
 //
 // Also refused: more than kMaxScans scans (libjpeg runs every progressive scan over the whole
 // frame, so thousands of near-empty AC scans are a CPU bomb), and a file that ends before EOI.

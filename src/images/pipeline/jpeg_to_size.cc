@@ -41,7 +41,8 @@ struct Decode {
 }
 
 // Warnings (damaged or truncated data) do not stop the decode, as libvips' loader with
-// fail=false: uploads were checked for them already (jpeg_check.h).
+// fail=false: an upload's structure was checked (jpeg_scan.h); damage inside complete scans
+// is drawn grey, as browsers do.
 void onMessage(j_common_ptr, int) {}
 void silent(j_common_ptr) {}
 
