@@ -1,6 +1,7 @@
 #include "api/multipart.h"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 #include "api/errors.h"
@@ -261,7 +262,13 @@ Status MultipartParser::drain() {
     switch (state_) {
       case State::kPreamble:
       case State::kBody: {
-        size_t at = pending_.find(delimiter_);
+        // Horspool skips about a delimiter's length per step; find() stops at every CR, and
+        // binary parts have one every ~256 bytes (a 5 MB upload: 10 % of its CPU).
+        const auto hit = std::search(
+            pending_.cbegin(), pending_.cend(),
+            std::boyer_moore_horspool_searcher(delimiter_.cbegin(), delimiter_.cend()));
+        size_t at = hit == pending_.cend() ? std::string::npos
+                                           : static_cast<size_t>(hit - pending_.cbegin());
         // Without a delimiter, hold back what could be the start of one.
         size_t n = at != std::string::npos
                        ? at
@@ -376,6 +383,12 @@ Status MultipartParser::endOfHeaders() {
   if (!saw_disposition_) {
     return fail("part " + std::to_string(parts_.size()) + " has no Content-Disposition");
   }
+  FormPart& part = parts_.back();
+  if (part.filename && body_bytes_ > 0) {
+    // Once: a thousand file parts must not each reserve the whole body.
+    part.data.reserve(std::min(body_bytes_, limits_.max_file_bytes));
+    body_bytes_ = 0;
+  }
   state_ = State::kBody;
   return Ok{};
 }
@@ -385,6 +398,7 @@ Result<std::vector<FormPart>> parseForm(std::string_view content_type, std::stri
   Result<std::string> boundary = formBoundary(content_type);
   if (!boundary) return std::move(boundary).error();
   MultipartParser parser(std::move(*boundary), limits);
+  parser.expectBodyBytes(body.size());
   if (Status s = parser.feed(body); !s) return std::move(s).error();
   if (Status s = parser.finish(); !s) return std::move(s).error();
   return std::move(parser.parts());

@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -219,6 +220,10 @@ Status App::start() {
             // Direct uploads whose URL expired unused disappear (IMAGES.md A.3).
             auto gone = raw->images->imageStore().deleteExpiredDrafts(raw->clock.nowMicros());
             if (!gone) raw->log.error("expire_drafts", gone.error().detail);
+            // Freed image buffers stay in malloc's arenas (an AVIF encode alone holds ~100 MB
+            // while it runs): give them back to the system between bursts, so resident memory
+            // follows the renders in flight rather than the largest burst so far.
+            malloc_trim(0);
           });
         }
       },

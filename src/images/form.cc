@@ -85,6 +85,7 @@ Result<UploadInput> ImagesService::readForm(std::string_view content_type, std::
       api::MultipartLimits limits;
       limits.max_file_bytes = settings_.limits.max_bytes;
       api::MultipartParser parser(*boundary, limits);
+      parser.expectBodyBytes(body.size());
       Status st = parser.feed(body);
       if (st) st = parser.finish();
       // An oversized file is the documented 413 "Request entity is too large".

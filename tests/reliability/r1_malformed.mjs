@@ -499,6 +499,73 @@ runScript('r1_malformed', async (t) => {
   ro('id', jsonRoutes[1], { ...JSON.parse(zoneBody()), id: '0'.repeat(32) }, (x) => (x?.id === '0'.repeat(32) ? 'the client chose the zone id' : null));
   add('read-only POST /zones: account the caller does not belong to', jsonReq(jsonRoutes[1], JSON.stringify({ name: JSON.parse(zoneBody()).name, account: { id: 'f'.repeat(32) } })), { expect: [400, 403, 404] });
 
+  // ---------------------------------------------------------------- multipart (Images upload)
+  // POST /accounts/{id}/images/v1 as raw bytes: boundaries, framing, part headers, part counts
+  // and duplicate fields. The parser is also fed these shapes split every way in
+  // src/api/multipart_test.cc; here they arrive through the real HTTP path.
+  {
+    const upload = `${V4}/accounts/${acct}/images/v1`;
+    // A 1x1 PNG (valid: its data inflates to exactly one row).
+    const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const mpReq = (contentType, body, extra = []) =>
+      req('POST', upload, [AUTH, ['Content-Type', contentType], ...extra], Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'));
+    const bnd = 'r1Boundary7MA4YWxkTrZu0gW';
+    const CT = `multipart/form-data; boundary=${bnd}`;
+    const filePart = (b = bnd, name = 'file', bytes = PNG, type = 'image/png') =>
+      Buffer.concat([Buffer.from(`--${b}${CRLF}Content-Disposition: form-data; name="${name}"; filename="a.png"${CRLF}Content-Type: ${type}${CRLF}${CRLF}`, 'latin1'), bytes, Buffer.from(CRLF, 'latin1')]);
+    const field = (name, value, b = bnd) => Buffer.from(`--${b}${CRLF}Content-Disposition: form-data; name="${name}"${CRLF}${CRLF}${value}${CRLF}`, 'latin1');
+    const close = (b = bnd) => Buffer.from(`--${b}--${CRLF}`, 'latin1');
+    const form = (...parts) => Buffer.concat(parts);
+    const mustName = (words) => (r) => {
+      if (r.status !== 400) return `expected 400, got ${r.status}`;
+      const msg = JSON.stringify(r.json?.errors ?? '');
+      return words.some((w) => msg.toLowerCase().includes(w)) ? null : `message does not say what is wrong: ${clip(msg, 160)}`;
+    };
+
+    add('multipart control: one PNG file part', mpReq(CT, form(filePart(), close())), { expect: [200] });
+    add('multipart control: quoted boundary', mpReq(`multipart/form-data; boundary="${bnd}"`, form(filePart(), close())), { expect: [200] });
+    add('multipart control: preamble and epilogue are ignored (RFC 2046)', mpReq(CT, form(Buffer.from(`preamble text${CRLF}`), filePart(), close(), Buffer.from('epilogue \x00\xff bytes'))), { expect: [200] });
+    add('multipart control: 70-character boundary (the RFC 2046 maximum)', mpReq(`multipart/form-data; boundary=${'b'.repeat(70)}`, form(filePart('b'.repeat(70)), close('b'.repeat(70)))), { expect: [200] });
+    add('multipart control: transport padding after the delimiter', mpReq(CT, form(Buffer.from(`--${bnd} \t${CRLF}Content-Disposition: form-data; name="file"; filename="a.png"${CRLF}${CRLF}`), PNG, Buffer.from(CRLF), close())), { expect: [200] });
+
+    add('multipart: no boundary parameter', mpReq('multipart/form-data', form(filePart(), close())), { expect: mustName(['boundary']) });
+    add('multipart: empty boundary', mpReq('multipart/form-data; boundary=', form(filePart(''), close(''))), { expect: mustName(['boundary']) });
+    add('multipart: 71-character boundary (over RFC 2046\'s 70)', mpReq(`multipart/form-data; boundary=${'b'.repeat(71)}`, form(filePart('b'.repeat(71)), close('b'.repeat(71)))), { expect: mustName(['boundary']) });
+    add('multipart: 5,000-character boundary', mpReq(`multipart/form-data; boundary=${'b'.repeat(5000)}`, form(filePart('b'.repeat(5000)), close('b'.repeat(5000)))), { expect: [400, 431] });
+    add('multipart: boundary with a forbidden character', mpReq('multipart/form-data; boundary=ab<c>', form(filePart('ab<c>'), close('ab<c>'))), { expect: mustName(['boundary']) });
+    add('multipart: boundary ending in a space', mpReq('multipart/form-data; boundary="abc "', form(filePart('abc '), close('abc '))), { expect: mustName(['boundary']) });
+    add('multipart: boundary never appears in the body', mpReq(CT, form(filePart('other'), close('other'))), { expect: mustName(['boundary', 'no parts']) });
+    add('multipart: empty body (0 bytes)', mpReq(CT, Buffer.alloc(0)), { expect: [400] });
+    add('multipart: close delimiter only (0 parts)', mpReq(CT, close()), { expect: [400] });
+    add('multipart: unterminated (no close delimiter)', mpReq(CT, filePart()), { expect: mustName(['unterminated', 'close delimiter']) });
+    add('multipart: cut inside the part headers', mpReq(CT, Buffer.from(`--${bnd}${CRLF}Content-Disposition: form-da`)), { expect: [400] });
+    add('multipart: cut inside the file data', mpReq(CT, filePart().subarray(0, 120)), { expect: [400] });
+    add('multipart: garbage after the delimiter instead of CRLF', mpReq(CT, form(Buffer.from(`--${bnd}garbage${CRLF}`), filePart(), close())), { expect: [400] });
+    add('multipart: bare LF line ends', mpReq(CT, Buffer.from(form(filePart(), close()).toString('latin1').replaceAll(CRLF, '\n'), 'latin1')), { expect: [400] });
+    add('multipart: part without Content-Disposition', mpReq(CT, form(Buffer.from(`--${bnd}${CRLF}Content-Type: image/png${CRLF}${CRLF}`), PNG, Buffer.from(CRLF), close())), { expect: mustName(['content-disposition']) });
+    add('multipart: Content-Disposition without a name', mpReq(CT, form(Buffer.from(`--${bnd}${CRLF}Content-Disposition: form-data; filename="a.png"${CRLF}${CRLF}`), PNG, Buffer.from(CRLF), close())), { expect: [400] });
+    add('multipart: Content-Disposition attachment, not form-data', mpReq(CT, form(Buffer.from(`--${bnd}${CRLF}Content-Disposition: attachment; name="file"${CRLF}${CRLF}`), PNG, Buffer.from(CRLF), close())), { expect: [400] });
+    add('multipart: part header line with no colon', mpReq(CT, form(Buffer.from(`--${bnd}${CRLF}Content-Disposition: form-data; name="file"; filename="a.png"${CRLF}NoColonHere${CRLF}${CRLF}`), PNG, Buffer.from(CRLF), close())), { expect: [400] });
+    add('multipart: 20 KB part header section', mpReq(CT, form(Buffer.from(`--${bnd}${CRLF}Content-Disposition: form-data; name="file"; filename="a.png"${CRLF}X-Pad: ${'p'.repeat(20000)}${CRLF}${CRLF}`), PNG, Buffer.from(CRLF), close())), { expect: [400] });
+    add('multipart: NUL in a part header', mpReq(CT, form(Buffer.from(`--${bnd}${CRLF}Content-Disposition: form-data; name="fi\x00le"; filename="a.png"${CRLF}${CRLF}`), PNG, Buffer.from(CRLF), close())), { expect: [400] });
+    add('multipart: 1,000 parts', mpReq(CT, form(filePart(), ...Array.from({ length: 999 }, (_, i) => field(`x${i}`, 'v')), close())), { expect: mustName(['parts', 'field']) });
+    add('multipart: 1,000 empty parts', mpReq(CT, form(...Array.from({ length: 1000 }, () => Buffer.from(`--${bnd}${CRLF}Content-Disposition: form-data; name="e"${CRLF}${CRLF}${CRLF}`)), close())), { expect: [400] });
+    add('multipart: two file parts', mpReq(CT, form(filePart(), filePart(), close())), { expect: mustName(['file', 'duplicate', 'more than once']) });
+    add('multipart: id given twice', mpReq(CT, form(filePart(), field('id', 'one'), field('id', 'two'), close())), { expect: mustName(['id']) });
+    add('multipart: metadata given twice', mpReq(CT, form(filePart(), field('metadata', '{}'), field('metadata', '{}'), close())), { expect: mustName(['metadata']) });
+    add('multipart: requireSignedURLs given twice', mpReq(CT, form(filePart(), field('requireSignedURLs', 'false'), field('requireSignedURLs', 'true'), close())), { expect: mustName(['requiresignedurls']) });
+    add('multipart: file and url together', mpReq(CT, form(filePart(), field('url', 'http://127.0.0.1/x.png'), close())), { expect: mustName(['file', 'url']) });
+    add('multipart: neither file nor url', mpReq(CT, form(field('id', 'lonely'), close())), { expect: mustName(['file', 'url']) });
+    add('multipart: metadata that is not JSON', mpReq(CT, form(filePart(), field('metadata', '{not json'), close())), { expect: mustName(['metadata']) });
+    add('multipart: metadata over 1024 bytes', mpReq(CT, form(filePart(), field('metadata', JSON.stringify({ k: 'v'.repeat(1100) })), close())), { expect: [400, 413] });
+    add('multipart: requireSignedURLs not a boolean', mpReq(CT, form(filePart(), field('requireSignedURLs', 'maybe'), close())), { expect: mustName(['requiresignedurls']) });
+    add('multipart: file part holding text, labelled image/png', mpReq(CT, form(filePart(bnd, 'file', Buffer.from('just text, not an image')), close())), { expect: (r) => (r.status === 415 || r.status === 400 ? null : `expected 415 or 400, got ${r.status}`) });
+    add('multipart: empty file part', mpReq(CT, form(filePart(bnd, 'file', Buffer.alloc(0)), close())), { expect: (r) => (r.status >= 400 && r.status < 500 ? null : `expected a 4xx, got ${r.status}`) });
+    add('multipart: nested multipart/mixed as the file', mpReq(CT, form(filePart(bnd, 'file', Buffer.from(`--inner${CRLF}Content-Type: image/png${CRLF}${CRLF}x${CRLF}--inner--`), 'multipart/mixed'), close())), { expect: (r) => (r.status === 415 || r.status === 400 ? null : `expected 415 or 400, got ${r.status}`) });
+    add('multipart: Content-Length larger than the body sent', mpReq(CT, form(filePart(), close()), [['Content-Length', '999999']]), { expect: ['reject'] });
+    add('multipart: labelled application/x-www-form-urlencoded', mpReq('application/x-www-form-urlencoded', 'file=abc'), { expect: [400, 415] });
+  }
+
   // ---------------------------------------------------------------- HTTP/1.0 and pipelining
   add('HTTP/1.0 GET, no Host', `GET ${verify} HTTP/1.0\r\n${A}\r\n\r\n`, { expect: [200], halfClose: false });
   add('HTTP/1.0 GET, keep-alive', `GET ${verify} HTTP/1.0\r\n${A}\r\nConnection: keep-alive\r\n\r\n`, { expect: [200] });
