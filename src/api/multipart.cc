@@ -97,7 +97,9 @@ std::string parseParams(std::string_view s, std::vector<Param>& out) {
     } else {
       size_t vstart = i;
       while (i < s.size() && s[i] != ';' && s[i] != ' ' && s[i] != '\t' && s[i] != '"') ++i;
-      if (i == vstart || (i < s.size() && s[i] == '"')) return "malformed parameter value";
+      if (i == vstart || (i < s.size() && s[i] == '"')) {
+        return "malformed value of parameter \"" + p.name + "\"";
+      }
       p.value = std::string(s.substr(vstart, i - vstart));
     }
     for (const Param& q : out) {

@@ -445,7 +445,7 @@ TEST(FormBoundary, RefusesBadContentTypes) {
       {"multipart/form-data; boundary=a; boundary=b",
        "Content-Type: parameter \"boundary\" given twice"},
       {"multipart/form-data; boundary", "Content-Type: malformed parameter"},
-      {"multipart/form-data; boundary=", "Content-Type: malformed parameter value"},
+      {"multipart/form-data; boundary=", "Content-Type: malformed value of parameter \"boundary\""},
       {"multipart/form-data; boundary=\"abc", "Content-Type: unterminated quoted string"},
   };
   for (const Row& r : rows) {
