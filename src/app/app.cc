@@ -29,6 +29,7 @@
 #include "images/delivery_handler.h"
 #include "images/pipeline/pipeline.h"
 #include "store/fs/blob_store.h"
+#include "store/fs/file_io.h"
 #include "store/fs/variant_cache.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -147,6 +148,15 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   if (!fetch_allow) return fetch_allow.error();
   images::ImagesSettings img;
   img.fetch.allow = std::move(*fetch_allow);
+  if (!config.image_fetch_ca.empty()) {
+    auto pem = store::fsio::readFile(config.image_fetch_ca);
+    if (!pem) return pem.error();
+    if (!*pem || (*pem)->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return ApiError::internal("--image-fetch-ca: " + config.image_fetch_ca +
+                                " is not a readable PEM certificate file");
+    }
+    img.fetch.extra_ca_pem = std::move(**pem);
+  }
   img.allowance = config.image_allowance;
   s.images = std::make_unique<images::ImagesService>(*s.store, image_store, *s.blobs,
                                                      *s.variant_cache, clock, rng, std::move(img));

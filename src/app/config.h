@@ -23,6 +23,7 @@ struct Config {
   std::string delivery_url;
   // Private ranges upload-by-URL may reach (CIDR list); empty: public addresses only.
   std::string image_fetch_allow;
+  std::string image_fetch_ca;  // a PEM file; empty: the system store only
   // Bytes of rendered variants kept on disk (DATA_DIR/cache), least recently used out first.
   uint64_t image_cache_bytes = 1ULL << 30;
   // stats.count.allowed: how many images an account may hold.

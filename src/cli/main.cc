@@ -41,6 +41,8 @@ underscores), e.g. NUBIS_DATA_DIR=/var/lib/nubis. Flags win over the environment
   --delivery-url URL        base of delivery URLs in API responses (default from --delivery-listen)
   --image-fetch-allow CIDR,...
                             private ranges upload-by-URL may reach (default: public only)
+  --image-fetch-ca FILE     PEM CA certificates trusted for https:// uploads by URL, besides
+                            the system store (/etc/ssl/certs)
   --rate-limit on|off       Cloudflare's API rate limits (default on: 1200 per 5 min per user,
                             200 per second per IP)
   --trusted-proxies CIDR,...
@@ -94,6 +96,7 @@ int serve(const std::vector<std::string>& args) {
       {"data-dir", &cfg.data_dir},       {"listen", &cfg.listen},
       {"delivery-listen", &cfg.delivery_listen}, {"public-url", &cfg.public_url},
       {"delivery-url", &cfg.delivery_url}, {"image-fetch-allow", &cfg.image_fetch_allow},
+      {"image-fetch-ca", &cfg.image_fetch_ca},
       {"trusted-proxies", &cfg.trusted_proxies},
       {"rate-limit", nullptr, &cfg.rate_limit}, {"access-log", nullptr, &cfg.access_log},
       {"io-threads", nullptr, nullptr, &cfg.io_threads}, {"workers", nullptr, nullptr, &cfg.workers},

@@ -59,7 +59,7 @@ std::variant<Fetched, FetchError> fetchUrl(std::string_view url, const FetchPoli
   for (int redirects = 0;; ++redirects) {
     auto addresses = checkedAddresses(target, policy, resolve, deadline);
     if (auto* e = std::get_if<FetchError>(&addresses)) return std::move(*e);
-    auto hop = httpGet(target, std::get<std::vector<auth::IpAddress>>(addresses), policy.max_bytes,
+    auto hop = httpGet(target, std::get<std::vector<auth::IpAddress>>(addresses), policy,
                        deadline);
     if (auto* e = std::get_if<FetchError>(&hop)) return std::move(*e);
     HopResponse& response = std::get<HopResponse>(hop);
@@ -82,7 +82,8 @@ std::variant<Fetched, FetchError> fetchUrl(std::string_view url, const FetchPoli
       }
       FetchTarget& to = std::get<FetchTarget>(next);
       // Credentials stay with the origin that was given them (as curl does).
-      if (to.authorization.empty() && to.host == target.host && to.port == target.port) {
+      if (to.authorization.empty() && to.host == target.host && to.port == target.port &&
+          to.tls == target.tls) {
         to.authorization = target.authorization;
       }
       target = std::move(to);

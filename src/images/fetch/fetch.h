@@ -3,7 +3,9 @@
 // R5, OWASP API7).
 //
 // The guard, in order, for the first URL and again for every redirect hop:
-//  1. Parse strictly (url.h): http:// only (https:// is refused as not supported by Nubis);
+//  1. Parse strictly (url.h): http:// and https:// only (https: the origin's certificate must
+//     chain to the system's CA store, /etc/ssl/certs, or to FetchPolicy::extra_ca_pem, and
+//     name the host; TLS 1.2 at least);
 //     no backslashes, no percent-encoded or zone-id hosts, no IPvFuture. Hosts written as
 //     numbers the way browsers and inet_aton read them ("2130706433", "0177.0.0.1", "0x7f.1",
 //     "127.1") are normalised to the address they mean, so the check sees 127.0.0.1.
@@ -44,6 +46,9 @@ struct FetchPolicy {
   // The whole operation: resolution, every hop, every byte.
   std::chrono::milliseconds timeout{10000};
   int max_redirects = 3;
+  // PEM certificates trusted for https:// besides the system store (--image-fetch-ca: a
+  // private CA; the tests' own).
+  std::string extra_ca_pem;
 };
 
 struct Fetched {
@@ -72,7 +77,7 @@ using Resolver = std::function<std::vector<auth::IpAddress>(const std::string& h
 // getaddrinfo (AF_UNSPEC, AI_ADDRCONFIG); IPv4-mapped results are normalised to IPv4.
 Resolver systemResolver();
 
-// Blocking. http:// URLs only.
+// Blocking. http:// and https:// URLs.
 std::variant<Fetched, FetchError> fetchUrl(std::string_view url, const FetchPolicy& policy);
 std::variant<Fetched, FetchError> fetchUrl(std::string_view url, const FetchPolicy& policy,
                                            const Resolver& resolve);

@@ -4,6 +4,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -14,7 +16,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <exception>
+#include <type_traits>
 #include <utility>
 
 namespace nubis::images {
@@ -23,6 +27,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
@@ -63,12 +68,19 @@ struct Exchange {
 
   // Each step re-arms the same absolute deadline: the sum of all steps, not each one, is
   // bounded, which is what stops a slow-drip origin.
-  asio::awaitable<void> run(beast::tcp_stream& stream) {
+  template <class Stream>
+  asio::awaitable<void> run(Stream& stream) {
     error_code ec;
     auto on_error = asio::redirect_error(asio::use_awaitable, ec);
-    stream.expires_at(deadline);
-    co_await stream.async_connect(endpoints, on_error);
+    beast::tcp_stream& tcp_layer = beast::get_lowest_layer(stream);
+    tcp_layer.expires_at(deadline);
+    co_await tcp_layer.async_connect(endpoints, on_error);
     if (ec) co_return fail(ec, "connecting to");
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      tcp_layer.expires_at(deadline);
+      co_await stream.async_handshake(ssl::stream_base::client, on_error);
+      if (ec) co_return fail(ec, "TLS handshake with");
+    }
 
     http::request<http::empty_body> req{http::verb::get, target.target, 11};
     req.set(http::field::host, target.hostHeader());
@@ -76,7 +88,7 @@ struct Exchange {
     req.set(http::field::accept, "image/*,*/*;q=0.8");
     req.set(http::field::connection, "close");
     if (!target.authorization.empty()) req.set(http::field::authorization, target.authorization);
-    stream.expires_at(deadline);
+    tcp_layer.expires_at(deadline);
     co_await http::async_write(stream, req, on_error);
     if (ec) co_return fail(ec, "sending the request to");
 
@@ -86,7 +98,7 @@ struct Exchange {
     // No limit while reading the header: a 404 with a huge Content-Length is a 404 (kStatus),
     // not kTooLarge. The limit is set below, before any body byte is read.
     parser.body_limit(boost::none);
-    stream.expires_at(deadline);
+    tcp_layer.expires_at(deadline);
     co_await http::async_read_header(stream, buffer, parser, on_error);
     if (ec) co_return fail(ec, "reading the response of");
 
@@ -101,7 +113,7 @@ struct Exchange {
       co_return fail(http::error::body_limit, "");
     }
     parser.body_limit(max_bytes);
-    stream.expires_at(deadline);
+    tcp_layer.expires_at(deadline);
     co_await http::async_read(stream, buffer, parser, on_error);
     if (ec) co_return fail(ec, "reading the body from");
 
@@ -115,25 +127,55 @@ struct Exchange {
   }
 };
 
+// The client TLS context of one https hop: the system's CAs plus the policy's, peer and host name
+// verified, TLS 1.2 or later. Throws boost::system::system_error on a bad extra_ca_pem.
+ssl::context clientContext(const FetchTarget& target, const FetchPolicy& policy) {
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  ctx.set_default_verify_paths();
+  if (!policy.extra_ca_pem.empty()) {
+    ctx.add_certificate_authority(asio::buffer(policy.extra_ca_pem));
+  }
+  ctx.set_verify_mode(ssl::verify_peer);
+  ctx.set_verify_callback(ssl::host_name_verification(target.host));
+  return ctx;
+}
+
 }  // namespace
 
 std::variant<HopResponse, FetchError> httpGet(const FetchTarget& target,
                                               const std::vector<auth::IpAddress>& addresses,
-                                              uint64_t max_bytes,
+                                              const FetchPolicy& policy,
                                               std::chrono::steady_clock::time_point deadline) {
-  Exchange exchange{target, {}, max_bytes, deadline};
+  Exchange exchange{target, {}, policy.max_bytes, deadline};
   for (const auth::IpAddress& a : addresses) exchange.endpoints.push_back(endpoint(a, target.port));
 
-  asio::io_context io(1);
-  beast::tcp_stream stream(io);
-  asio::co_spawn(io, exchange.run(stream), [&](std::exception_ptr e) {
+  auto on_done = [&](std::exception_ptr e) {
     // Asio and Beast report through error codes here; what still throws is allocation failure
     // or a bug, and it must not leave the worker thread.
     if (e)
       exchange.out = FetchError{FetchError::Kind::kNetwork, "fetching " + target.url + " failed"};
-  });
+  };
   try {
-    io.run();
+    asio::io_context io(1);
+    if (!target.tls) {
+      beast::tcp_stream stream(io);
+      asio::co_spawn(io, exchange.run(stream), on_done);
+      io.run();
+    } else {
+      ssl::context ctx = clientContext(target, policy);
+      beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
+      // SNI for names only: RFC 6066 forbids literal addresses in server_name.
+      // (SSL_set_tlsext_host_name is this call behind a C cast.)
+      if (!target.address &&
+          SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                   const_cast<char*>(target.host.c_str())) != 1) {
+        return FetchError{FetchError::Kind::kNetwork, "TLS setup for " + target.url + " failed"};
+      }
+      asio::co_spawn(io, exchange.run(stream), on_done);
+      io.run();
+    }
   } catch (const std::exception&) {
     return FetchError{FetchError::Kind::kNetwork, "fetching " + target.url + " failed"};
   }

@@ -1,6 +1,8 @@
-// One HTTP/1.1 GET exchange of a fetch: connect to already-checked addresses, send the request,
-// read the response within the byte limit and the deadline. Internal to images/fetch; knows
-// nothing about redirects or the deny list (fetch.cc decides those).
+// One HTTP/1.1 GET exchange of a fetch: connect to already-checked addresses, TLS handshake for
+// https (peer verified against the system CA store plus policy.extra_ca_pem, host name checked,
+// SNI sent for names), send the request, read the response within the byte limit and the
+// deadline. Internal to images/fetch; knows nothing about redirects or the deny list (fetch.cc
+// decides those).
 #pragma once
 
 #include <chrono>
@@ -24,10 +26,10 @@ struct HopResponse {
 
 // Connects to the first of `addresses` (in order) that accepts, on target.port, and GETs
 // target.target with Host target.hostHeader(). The body is read only for a 2xx answer and never
-// beyond `max_bytes`; every step ends at `deadline`.
+// beyond policy.max_bytes; every step ends at `deadline`.
 std::variant<HopResponse, FetchError> httpGet(const FetchTarget& target,
                                               const std::vector<auth::IpAddress>& addresses,
-                                              uint64_t max_bytes,
+                                              const FetchPolicy& policy,
                                               std::chrono::steady_clock::time_point deadline);
 
 }  // namespace nubis::images

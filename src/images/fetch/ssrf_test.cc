@@ -118,13 +118,13 @@ TEST(Ssrf, EveryHostileDestinationIsRefusedBeforeConnect) {
       {"http://[fe80::1%25eth0]:{P}/", Kind::kBadUrl, false},
       {"http://[::1%25lo]:{P}/", Kind::kBadUrl, false},
       {"http://1.2.3.4.5:{P}/", Kind::kBadUrl, false},
-      // Schemes other than http.
+      // Schemes other than http and https.
       {"file:///etc/passwd", Kind::kBadUrl, false},
       {"gopher://127.0.0.1:{P}/_GET%20/", Kind::kBadUrl, false},
       {"ftp://127.0.0.1:{P}/", Kind::kBadUrl, false},
       {"data:image/png;base64,iVBORw0KGgo=", Kind::kBadUrl, false},
       {"dict://127.0.0.1:{P}/", Kind::kBadUrl, false},
-      {"https://127.0.0.1:{P}/", Kind::kBadUrl, false},
+      {"https://127.0.0.1:{P}/", Kind::kBlocked, false},  // https: the same guard, before TLS
   };
   ASSERT_GE(std::size(cases), 30u);
 

@@ -3,6 +3,10 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <utility>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
 namespace nubis::images {
@@ -20,6 +24,12 @@ TestOrigin::TestOrigin() : acceptor_(io_, kLoopback) {
   thread_ = std::thread([this] { serve(); });
 }
 
+TestOrigin::TestOrigin(std::string cert_pem, std::string key_pem)
+    : acceptor_(io_, kLoopback), cert_pem_(std::move(cert_pem)), key_pem_(std::move(key_pem)) {
+  port_ = acceptor_.local_endpoint().port();
+  thread_ = std::thread([this] { serve(); });
+}
+
 TestOrigin::~TestOrigin() {
   stopping_ = true;
   // Wake the blocking accept() with one last connection.
@@ -30,7 +40,8 @@ TestOrigin::~TestOrigin() {
 }
 
 std::string TestOrigin::url(std::string_view path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+  return (cert_pem_.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+         std::to_string(port_) + std::string(path);
 }
 
 void TestOrigin::route(const std::string& target, std::string raw, std::chrono::milliseconds drip) {
@@ -59,6 +70,22 @@ void TestOrigin::handle(tcp::socket& socket) {
   // A client that never sends must not wedge the origin for the next test.
   timeval tv{2, 0};
   setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  boost::system::error_code ec;
+  if (cert_pem_.empty()) {
+    exchange(socket);
+  } else {
+    asio::ssl::context ctx(asio::ssl::context::tls_server);
+    ctx.use_certificate_chain(asio::buffer(cert_pem_));
+    ctx.use_private_key(asio::buffer(key_pem_), asio::ssl::context::pem);
+    asio::ssl::stream<tcp::socket&> tls(socket, ctx);
+    tls.handshake(asio::ssl::stream_base::server, ec);
+    if (!ec) exchange(tls);
+  }
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+}
+
+template <class Stream>
+void TestOrigin::exchange(Stream& socket) {
   std::string head;
   char buf[4096];
   boost::system::error_code ec;
@@ -87,7 +114,6 @@ void TestOrigin::handle(tcp::socket& socket) {
       std::this_thread::sleep_for(route.drip);
     }
   }
-  socket.shutdown(tcp::socket::shutdown_both, ec);
 }
 
 std::string okResponse(std::string_view body, std::string_view content_type) {

@@ -3,7 +3,8 @@
 // connections (the proof that a refused fetch never connected) and records each request head.
 //
 // Connections are served one at a time on the origin's own thread; a fetch is sequential, so
-// that is enough and keeps the order of requests() exact.
+// that is enough and keeps the order of requests() exact. Given a certificate and key (PEM),
+// it speaks https instead (a failed handshake is a connection that got nothing).
 #pragma once
 
 #include <atomic>
@@ -23,12 +24,13 @@ namespace nubis::images {
 class TestOrigin {
  public:
   TestOrigin();
+  TestOrigin(std::string cert_pem, std::string key_pem);  // https
   ~TestOrigin();
   TestOrigin(const TestOrigin&) = delete;
   TestOrigin& operator=(const TestOrigin&) = delete;
 
   uint16_t port() const { return port_; }
-  // "http://127.0.0.1:<port>" + path
+  // "http://127.0.0.1:<port>" + path ("https://..." for an https origin)
   std::string url(std::string_view path) const;
   // `raw` is written as is for GET `target`; unknown targets get a 404.
   void route(const std::string& target, std::string raw,
@@ -44,6 +46,8 @@ class TestOrigin {
   };
   void serve();
   void handle(boost::asio::ip::tcp::socket& socket);
+  template <class Stream>
+  void exchange(Stream& stream);
 
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -53,6 +57,7 @@ class TestOrigin {
   mutable std::mutex mutex_;
   std::map<std::string, Route> routes_;  // guarded by mutex_
   std::vector<std::string> requests_;    // guarded by mutex_
+  std::string cert_pem_, key_pem_;  // empty: plain http
   std::thread thread_;
 };
 

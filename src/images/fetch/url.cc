@@ -213,7 +213,7 @@ std::optional<auth::IpAddress> parseNumericHost(std::string_view host, bool& mal
 std::string FetchTarget::hostHeader() const {
   bool v6 = address && address->family == auth::IpAddress::kV6;
   std::string out = v6 ? "[" + host + "]" : host;
-  if (port != 80) out += ":" + std::to_string(port);
+  if (port != (tls ? 443 : 80)) out += ":" + std::to_string(port);
   return out;
 }
 
@@ -222,14 +222,15 @@ std::variant<FetchTarget, FetchError> parseFetchUrl(std::string_view text) {
   auto parsed = urls::parse_uri(text);
   if (!parsed) return bad("malformed URL");
   urls::url_view u = *parsed;
-  if (u.scheme_id() == urls::scheme::https) {
-    return bad("https:// URLs are not supported by Nubis; use http://");
+  if (u.scheme_id() != urls::scheme::http && u.scheme_id() != urls::scheme::https) {
+    return bad("only http:// and https:// URLs can be fetched");
   }
-  if (u.scheme_id() != urls::scheme::http) return bad("only http:// URLs can be fetched");
   if (!u.has_authority()) return bad("the URL has no host");
   if (authorityMisread(u)) return bad("malformed URL");
 
   FetchTarget t;
+  t.tls = u.scheme_id() == urls::scheme::https;
+  t.port = t.tls ? 443 : 80;
   if (std::optional<FetchError> e = readHost(u, t)) return *e;
   if (u.has_port() && !u.port().empty()) {
     std::string_view p = u.port();
@@ -243,7 +244,7 @@ std::variant<FetchTarget, FetchError> parseFetchUrl(std::string_view text) {
   }
   t.target = u.encoded_path().empty() ? "/" : std::string(u.encoded_path());
   if (u.has_query()) t.target += "?" + std::string(u.encoded_query());
-  t.url = "http://" + t.hostHeader() + t.target;
+  t.url = (t.tls ? "https://" : "http://") + t.hostHeader() + t.target;
   return t;
 }
 

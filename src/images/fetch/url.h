@@ -28,6 +28,7 @@ struct FetchTarget {
   std::string host;
   // Set when the host is an address (literal or numeric form): it is not resolved.
   std::optional<auth::IpAddress> address;
+  bool tls = false;  // https: the certificate is verified against host (http_get.h)
   uint16_t port = 80;
   // Origin-form request target: path and query, "/" when the URL has no path.
   std::string target;
@@ -36,7 +37,8 @@ struct FetchTarget {
   // The URL as fetched, without userinfo and fragment (reported as final_url; logs never see
   // the password).
   std::string url;
-  // The Host header value: host, bracketed when IPv6, with ":port" unless 80.
+  // The Host header value: host, bracketed when IPv6, with ":port" unless the scheme's default
+  // (80 for http, 443 for https).
   std::string hostHeader() const;
 };
 

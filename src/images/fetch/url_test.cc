@@ -80,17 +80,29 @@ TEST(FetchUrl, ReadsAddressLiteralsAndNumericForms) {
   EXPECT_EQ(parsed("http://[2001:db8::1]:81/").hostHeader(), "[2001:db8::1]:81");
 }
 
+TEST(FetchUrl, HttpsUsesPort443AndKeepsItsScheme) {
+  const FetchTarget t = parsed("https://Example.com/a.png?x=1");
+  EXPECT_TRUE(t.tls);
+  EXPECT_EQ(t.port, 443);
+  EXPECT_EQ(t.hostHeader(), "example.com");
+  EXPECT_EQ(t.url, "https://example.com/a.png?x=1");
+  const FetchTarget on80 = parsed("https://example.com:80/");
+  EXPECT_EQ(on80.hostHeader(), "example.com:80");
+  EXPECT_EQ(on80.url, "https://example.com:80/");
+  EXPECT_FALSE(parsed("http://example.com:443/").tls);
+  EXPECT_EQ(parsed("http://example.com:443/").hostHeader(), "example.com:443");
+}
+
 TEST(FetchUrl, RefusesWhatParsersDisagreeOn) {
   struct Row {
     const char* url;
     const char* error;
   };
   const Row rows[] = {
-      {"https://example.com/", "https:// URLs are not supported by Nubis; use http://"},
-      {"file:///etc/passwd", "only http:// URLs can be fetched"},
-      {"gopher://127.0.0.1:70/_x", "only http:// URLs can be fetched"},
-      {"ftp://example.com/a.png", "only http:// URLs can be fetched"},
-      {"data:image/png;base64,AAAA", "only http:// URLs can be fetched"},
+      {"file:///etc/passwd", "only http:// and https:// URLs can be fetched"},
+      {"gopher://127.0.0.1:70/_x", "only http:// and https:// URLs can be fetched"},
+      {"ftp://example.com/a.png", "only http:// and https:// URLs can be fetched"},
+      {"data:image/png;base64,AAAA", "only http:// and https:// URLs can be fetched"},
       {"//example.com/a.png", "malformed URL"},
       {"http:/example.com/", "the URL has no host"},
       {"http:///a", "the URL has no valid host name"},
@@ -152,8 +164,8 @@ TEST(FetchUrl, ResolvesRedirectLocations) {
     // The target carries no credentials of its own; fetch.cc decides whether to keep ours.
     EXPECT_EQ(std::get<FetchTarget>(got).authorization, "") << r.location;
   }
-  for (const char* bad : {"file:///etc/passwd", "//127.0.0.1.example.com/x", "https://example.com/",
-                          "http://a\\b/", "http://[::1%25lo]/", "gopher://x/"}) {
+  for (const char* bad : {"file:///etc/passwd", "//127.0.0.1.example.com/x", "http://a\\b/",
+                          "http://[::1%25lo]/", "gopher://x/"}) {
     auto got = resolveRedirect(from, bad);
     ASSERT_TRUE(std::holds_alternative<FetchError>(got)) << bad;
     EXPECT_EQ(std::get<FetchError>(got).kind, FetchError::Kind::kBadUrl) << bad;
