@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake ninja-build pkg-config ccache
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
       libssl-dev libsqlite3-dev libargon2-dev libgtest-dev libvips-dev
-      nodejs npm curl wrk nginx-light libvips-tools)
+      ca-certificates nodejs npm curl wrk nginx-light libvips-tools)
 
 missing=()
 for p in "${PKGS[@]}"; do
