@@ -164,8 +164,9 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   // One render per core at a time; a short queue, then 9529 "busy" (IMAGES.md A.13).
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   s.render_pool = std::make_unique<http::WorkerPool>(cores, 64);
-  s.delivery = std::make_unique<images::DeliveryHandler>(*s.images, *s.delivery_core, *s.pool,
-                                                         *s.render_pool);
+  s.delivery = std::make_unique<images::DeliveryHandler>(
+      *s.images, *s.delivery_core, *s.pool, *s.render_pool, clock,
+      config.access_log ? &log : nullptr);
   s.services = std::make_unique<Services>(*s.store, *s.authn, clock, rng, *s.images, *s.delivery_core);
   registerAllRoutes(s.router, *s.services);
   Impl* raw = impl.get();

@@ -97,7 +97,40 @@ asio::awaitable<http::Response> DeliveryHandler::upload(http::Request& req, std:
 }
 
 asio::awaitable<http::Response> DeliveryHandler::handle(http::Request& req,
-                                                        const http::ConnInfo&) {
+                                                        const http::ConnInfo& conn) {
+  const int64_t t0 = clock_.nowMicros();
+  bool hot = false;
+  http::Response res = co_await serve(req, hot);
+  if (access_log_ != nullptr) logAccess(req, conn, res, clock_.nowMicros() - t0, hot);
+  co_return res;
+}
+
+void DeliveryHandler::logAccess(const http::Request& req, const http::ConnInfo& conn,
+                                const http::Response& res, int64_t elapsed_us, bool hot) const {
+  std::string_view target = req.target();
+  // The query may carry a signature (sig=...): the path alone is logged.
+  std::string_view path = target.substr(0, target.find('?'));
+  std::string line;
+  line.reserve(256);
+  line.append("{\"event\":\"access\",\"listener\":\"delivery\",\"method\":\"")
+      .append(jsonEscape(req.method_string()))
+      .append("\",\"path\":\"")
+      .append(jsonEscape(path))
+      .append("\",\"status\":")
+      .append(std::to_string(res.result_int()))
+      .append(",\"bytes\":")
+      .append(std::to_string(res.body().size()))
+      .append(",\"from\":\"")
+      .append(hot ? "memory" : "pipeline")
+      .append("\",\"duration_us\":")
+      .append(std::to_string(elapsed_us))
+      .append(",\"ip\":\"")
+      .append(jsonEscape(conn.peer.to_string()))
+      .append("\"}");
+  access_log_->access(line);
+}
+
+asio::awaitable<http::Response> DeliveryHandler::serve(http::Request& req, bool& hot) {
   std::string_view target = req.target();
   size_t q = target.find('?');
   std::string_view path = target.substr(0, q);
@@ -138,6 +171,7 @@ asio::awaitable<http::Response> DeliveryHandler::handle(http::Request& req,
     } else {
       d.body = hit->body;
     }
+    hot = true;
     co_return toResponse(req.version(), std::move(d));
   }
   const uint64_t epoch = svc_.hot().epoch();

@@ -4,6 +4,8 @@
 #include <vips/vips.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
 
 #include "images/options/signing.h"
 #include "test_server.h"
@@ -143,6 +145,50 @@ TEST(ImagesIt, AllowanceIsALimit) {
                              {{"Authorization", "Bearer " + srv.boot().api_token}});
   ASSERT_EQ(del.status, 200u) << del.describe();
   EXPECT_EQ(upload(srv, bytes).status, 200u);
+}
+
+}  // namespace
+}  // namespace nubis::testing
+
+namespace nubis::testing {
+namespace {
+
+TEST(ImagesIt, DeliveryListenerWritesAnAccessLineWithoutTheQuery) {
+  TestServerOptions opts;
+  opts.access_log = true;
+  TestServer srv(opts);
+  Response up = upload(srv, png(24, 24));
+  ASSERT_EQ(up.status, 200u) << up.describe();
+  // http://127.0.0.1:<port>/<hash>/<id>/public
+  const std::string url(up.result().at("variants").as_array()[0].as_string());
+  const size_t port_at = url.find(':', 7) + 1;
+  const uint16_t port = static_cast<uint16_t>(std::stoi(url.substr(port_at)));
+  const std::string path = url.substr(url.find('/', port_at));
+  HttpConnection delivery(port);
+  ASSERT_EQ(delivery.request("GET", path + "?sig=secretlooking").status, 200u);
+  ASSERT_EQ(delivery.request("GET", path + "?sig=secretlooking").status, 200u);
+  ASSERT_EQ(delivery.request("GET", "/nohash/noid/public").status / 100, 4u);
+
+  std::vector<std::string> lines;
+  // The log is buffered for up to 200 ms; the recording logger keeps access lines as written.
+  for (int i = 0; i < 50 && lines.size() < 3; ++i) {
+    lines.clear();
+    for (const auto& l : srv.log().lines())
+      if (l.find("\"listener\":\"delivery\"") != std::string::npos) lines.push_back(l);
+    if (lines.size() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& l : lines) {
+    EXPECT_EQ(l.find("secretlooking"), std::string::npos) << l;
+    EXPECT_TRUE(json::parse(l).is_object()) << l;
+  }
+  const json::object first = json::parse(lines[0]).as_object();
+  EXPECT_EQ(first.at("path").as_string(), path);
+  EXPECT_EQ(first.at("status").as_int64(), 200);
+  EXPECT_EQ(first.at("from").as_string(), "pipeline");
+  EXPECT_GT(first.at("bytes").as_int64(), 0);
+  EXPECT_EQ(json::parse(lines[1]).at("from").as_string(), "memory");
+  EXPECT_EQ(json::parse(lines[2]).at("status").as_int64() / 100, 4);
 }
 
 }  // namespace
