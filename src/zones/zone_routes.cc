@@ -68,6 +68,27 @@ void registerRoutes(api::Router& router, ZoneService& svc) {
   Access write;
   write.groups = {g::kZoneWrite};
   write.scope = Scope::kZone;
+  router.add({verb::patch, "/client/v4/zones/{zone_id}", write, 16 * 1024, false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                auto body = api::parseJsonObject(ctx.req.body(), false);
+                if (!body) return body.error();
+                auto z = svc.edit(std::string(ctx.param("zone_id")), *body);
+                if (!z) return z.error();
+                if (!*z) return api::noRoute(ctx.path);
+                return ok(svc.toJson(**z));
+              },
+              "Edit a zone"});
+
+  router.add({verb::put, "/client/v4/zones/{zone_id}/activation_check", write, 16 * 1024, false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                std::string id(ctx.param("zone_id"));
+                auto z = svc.activationCheck(id);
+                if (!z) return z.error();
+                if (!*z) return api::noRoute(ctx.path);
+                return ok(json::object{{"id", id}});
+              },
+              "Rerun the activation check"});
+
   router.add({verb::delete_, "/client/v4/zones/{zone_id}", write, 0, false,
               [&svc](Context& ctx) -> Result<Reply> {
                 std::string id(ctx.param("zone_id"));

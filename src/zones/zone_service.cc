@@ -123,6 +123,56 @@ Result<store::ZoneRow> ZoneService::create(const auth::Principal& actor, const j
   return z;
 }
 
+Result<std::optional<store::ZoneRow>> ZoneService::edit(const std::string& id,
+                                                       const json::object& body) {
+  api::FieldReader r(body);
+  r.rejectUnknown({"paused", "type", "plan", "vanity_name_servers"});
+  auto paused = r.boolean("paused", Need::kOptional);
+  auto type = r.str("type", 16, Need::kOptional);
+  if (!r.ok()) return r.error();
+  if (body.contains("plan")) {
+    return api::invalid("plan: zone plans are not implemented by Nubis (every zone is on one "
+                        "free-of-charge plan)");
+  }
+  if (body.contains("vanity_name_servers")) {
+    return api::invalid("vanity_name_servers: vanity name servers are not implemented by Nubis");
+  }
+  if (type && *type != "full" && *type != "partial") {
+    if (*type == "secondary") {
+      return api::invalid("type: secondary zones (DNS transferred in from a primary) are not "
+                          "implemented by Nubis");
+    }
+    return api::invalid("type must be full or partial");
+  }
+  auto z = store_.getZone(id);
+  if (!z || !*z) return z;
+  store::ZoneRow row = **z;
+  if (paused) row.paused = *paused;
+  if (type) row.type = *type;
+  if (paused || type) {
+    row.modified_on = clock_.nowMicros();
+    auto updated = store_.updateZone(row);
+    if (!updated) return updated.error();
+    if (!*updated) return std::optional<store::ZoneRow>{};  // deleted meanwhile
+  }
+  return std::optional<store::ZoneRow>{std::move(row)};
+}
+
+Result<std::optional<store::ZoneRow>> ZoneService::activationCheck(const std::string& id) {
+  auto z = store_.getZone(id);
+  if (!z || !*z) return z;
+  store::ZoneRow row = **z;
+  if (row.status == "active") return std::optional<store::ZoneRow>{std::move(row)};
+  const int64_t now = clock_.nowMicros();
+  row.status = "active";
+  row.activated_on = now;
+  row.modified_on = now;
+  auto updated = store_.updateZone(row);
+  if (!updated) return updated.error();
+  if (!*updated) return std::optional<store::ZoneRow>{};
+  return std::optional<store::ZoneRow>{std::move(row)};
+}
+
 Result<std::vector<store::ZoneRow>> ZoneService::list(const auth::Principal& actor,
                                                       const api::Query& q,
                                                       const std::string& order, bool desc) {

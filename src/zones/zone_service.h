@@ -1,5 +1,5 @@
-// ZoneService: the rules of zones in this milestone (create, list with Cloudflare's filters,
-// get, delete). Editing, activation checks and DNS records arrive with the zones issue.
+// ZoneService: the rules of zones: create, list with Cloudflare's filters, get, edit (PATCH),
+// the activation check, delete. DNS records arrive with the rest of the zones issue.
 //
 // Thread-safety: stateless apart from its references; safe from any worker thread.
 #pragma once
@@ -28,6 +28,14 @@ class ZoneService {
                                            const std::string& order, bool desc);
   Result<std::optional<store::ZoneRow>> get(const std::string& id);
   Result<bool> remove(const std::string& id);
+  // PATCH /zones/{id}: `paused` and `type` (full|partial). Fields Nubis cannot honour (a
+  // secondary type, vanity name servers, plans) are refused by name, not ignored. nullopt when
+  // the zone does not exist.
+  Result<std::optional<store::ZoneRow>> edit(const std::string& id, const boost::json::object& body);
+  // PUT /zones/{id}/activation_check: a pending zone becomes active now (Nubis cannot see where
+  // the world's resolvers send the domain; the check is the user saying "delegated"). An active
+  // zone stays as it is. nullopt when the zone does not exist.
+  Result<std::optional<store::ZoneRow>> activationCheck(const std::string& id);
 
   boost::json::object toJson(const store::ZoneRow& z);
 

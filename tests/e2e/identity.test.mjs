@@ -207,6 +207,47 @@ describe('zones', () => {
     assert.equal(typeof z.paused, 'boolean');
   });
 
+  test('edit: paused and type change and stay changed; what Nubis cannot do is refused by name', async () => {
+    const id = made[2].id;
+    const paused = await admin.zones.edit({ zone_id: id, paused: true });
+    assert.equal(paused.id, id);
+    assert.equal(paused.paused, true);
+    const partial = await admin.zones.edit({ zone_id: id, type: 'partial' });
+    assert.equal(partial.type, 'partial');
+    assert.equal(partial.paused, true, 'an edit of one field keeps the others');
+    assert.ok(Date.parse(partial.modified_on) >= Date.parse(made[2].modified_on));
+    const again = await admin.zones.get({ zone_id: id });
+    assert.equal(again.paused, true);
+    assert.equal(again.type, 'partial');
+    await admin.zones.edit({ zone_id: id, paused: false, type: 'full' });
+    for (const [body, word] of [
+      [{ type: 'secondary' }, 'secondary'],
+      [{ type: 'bogus' }, 'type'],
+      [{ vanity_name_servers: ['ns1.example.com'] }, 'vanity_name_servers'],
+      [{ plan: { id: randHex(32) } }, 'plan'],
+      [{ paused: 'yes' }, 'paused'],
+    ]) {
+      const err = await expectApiError(admin.zones.edit({ zone_id: id, ...body }), 400);
+      assert.match(JSON.stringify(err.errors), new RegExp(word), JSON.stringify(err.errors));
+    }
+    assert.equal((await admin.zones.get({ zone_id: id })).type, 'full', 'a refused edit changes nothing');
+    await expectApiError(admin.zones.edit({ zone_id: randHex(32), paused: true }), '4xx');
+  });
+
+  test('activation check: a pending zone becomes active, with activated_on', async () => {
+    const id = made[4].id;
+    assert.equal((await admin.zones.get({ zone_id: id })).status, 'pending');
+    const res = await admin.zones.activationCheck.trigger({ zone_id: id });
+    assert.equal(res.id, id);
+    const z = await admin.zones.get({ zone_id: id });
+    assert.equal(z.status, 'active');
+    assert.ok(!Number.isNaN(Date.parse(z.activated_on)), `activated_on ${z.activated_on}`);
+    // Again: still active, activated_on unchanged.
+    await admin.zones.activationCheck.trigger({ zone_id: id });
+    assert.equal((await admin.zones.get({ zone_id: id })).activated_on, z.activated_on);
+    await expectApiError(admin.zones.activationCheck.trigger({ zone_id: randHex(32) }), '4xx');
+  });
+
   test('get returns the same zone', async () => {
     const z = await admin.zones.get({ zone_id: made[1].id });
     assert.equal(z.id, made[1].id);

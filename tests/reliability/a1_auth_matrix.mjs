@@ -302,6 +302,8 @@ ${server.logTail(8)}`);
         return { name: 'A1 mutated account' };
       case 'POST /zones':
         return { name: `a1-mut-${hex32().slice(0, 12)}.example.com`, account: { id: acct } };
+      case 'PATCH /zones/{zone_id}':
+        return { paused: true };
       default:
         return hasBody(r) ? {} : undefined;
     }
