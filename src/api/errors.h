@@ -48,6 +48,15 @@ namespace nubis::api {
   X(ZoneExists, 400, 1061, " already exists")                                                    \
   X(ZoneNotFound, 404, 1001, "Invalid zone identifier")                                          \
   X(ZoneValidation, 400, 1099, "")                                                               \
+  /* DNS records (API-SURFACE.md §4.7, §7: codes seen in clients' issue trackers). */            \
+  X(DnsValidation, 400, 1004, "DNS Validation Error: ")                                          \
+  X(DnsRecordNotFound, 404, 81044, "Record does not exist.")                                     \
+  X(DnsIdentical, 400, 81058, "An identical record already exists.")                             \
+  X(DnsHostTaken, 400, 81053, "An A, AAAA, or CNAME record with that host already exists.")      \
+  X(DnsCnameExists, 400, 81054,                                                                  \
+    "A CNAME record with that host already exists. For more details, refer to "                 \
+    "<https://developers.cloudflare.com/dns/manage-dns-records/troubleshooting/"                 \
+    "records-with-same-name/>.")                                                                 \
   /* Cloudflare Images (IMAGES.md A.13; statuses where Cloudflare's are unseen are ours). */    \
   X(ImageBadRequest, 400, 5400, "")                                                              \
   X(ImageNotFound, 404, 5404, "Image not found")                                                 \

@@ -130,6 +130,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   auto db = store::sqlite::SqliteStore::open(config.data_dir + "/nubis.db");
   if (!db) return db.error();
   store::ImageStore& image_store = (*db)->images();  // same database and connection
+  store::DnsStore& dns_store = (*db)->dns();
   s.store = std::move(*db);
   s.hasher = std::make_unique<auth::SecretHasher>(*pepper);
   s.authn = std::make_unique<auth::Authenticator>(*s.store, *s.hasher);
@@ -167,7 +168,8 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   s.delivery = std::make_unique<images::DeliveryHandler>(
       *s.images, *s.delivery_core, *s.pool, *s.render_pool, clock,
       config.access_log ? &log : nullptr);
-  s.services = std::make_unique<Services>(*s.store, *s.authn, clock, rng, *s.images, *s.delivery_core);
+  s.services = std::make_unique<Services>(*s.store, dns_store, *s.authn, clock, rng, *s.images,
+                                          *s.delivery_core);
   registerAllRoutes(s.router, *s.services);
   Impl* raw = impl.get();
   registerOpsRoutes(s.router, s.metrics, [raw] { return raw->ready.load(); });

@@ -1,5 +1,6 @@
 #include "app/routes.h"
 
+#include "dns/dns_routes.h"
 #include "identity/identity_routes.h"
 #include "images/image_routes.h"
 #include "tokens/token_routes.h"
@@ -14,6 +15,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   identity::registerRoutes(router, identity::Deps{s.store, s.authn, s.clock});
   // /zones, /zones/{zone_id}
   zones::registerRoutes(router, s.zones);
+  // /zones/{zone_id}/dns_records*
+  dns::registerRoutes(router, s.dns);
   // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*
   images::registerRoutes(router, s.images, s.delivery);
 }

@@ -6,6 +6,7 @@
 #include "auth/authenticator.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "dns/dns_service.h"
 #include "images/delivery.h"
 #include "images/images_service.h"
 #include "store/store.h"
@@ -15,14 +16,22 @@
 namespace nubis::app {
 
 struct Services {
-  Services(store::Store& s, auth::Authenticator& a, const Clock& c, Random& r,
-           images::ImagesService& img, images::Delivery& d)
-      : store(s), authn(a), clock(c), tokens(s, a, c, r), zones(s, c, r), images(img), delivery(d) {}
+  Services(store::Store& s, store::DnsStore& records, auth::Authenticator& a, const Clock& c,
+           Random& r, images::ImagesService& img, images::Delivery& d)
+      : store(s),
+        authn(a),
+        clock(c),
+        tokens(s, a, c, r),
+        zones(s, c, r),
+        dns(s, records, c, r),
+        images(img),
+        delivery(d) {}
   store::Store& store;
   auth::Authenticator& authn;
   const Clock& clock;
   tokens::TokenService tokens;
   zones::ZoneService zones;
+  dns::DnsService dns;
   images::ImagesService& images;
   images::Delivery& delivery;
 };

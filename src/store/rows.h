@@ -69,6 +69,25 @@ struct ZoneRow {
   int64_t modified_on = 0;
 };
 
+// ---- DNS records (API-SURFACE.md §4.7)
+
+// One record of a zone. Content-only types (A, AAAA, CNAME, MX, NS, PTR, TXT) keep their value in
+// `content`; `priority` is MX's.
+struct DnsRecordRow {
+  std::string id;       // 32 hex
+  std::string zone_id;
+  std::string type;     // upper case: "A", "MX", ...
+  std::string name;     // lower-case FQDN inside the zone, without the trailing dot
+  std::string content;  // canonical form (dns/record_types.h)
+  std::optional<int64_t> priority;
+  int64_t ttl = 1;      // 1 = automatic
+  bool proxied = false;
+  std::string comment;  // "" = none
+  std::string tags_json = "[]";  // JSON array of "name:value" strings
+  int64_t created_on = 0;
+  int64_t modified_on = 0;
+};
+
 // ---- Cloudflare Images (IMAGES.md §A.1, A.3-A.5)
 
 // One hosted image. The bytes live in the BlobStore under content_hash; several rows (of any

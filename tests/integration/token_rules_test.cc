@@ -4,6 +4,8 @@
 // other responses or the data dir.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -231,10 +233,17 @@ TEST(TokenRulesTest, RolledAwaySecretRefusedAtOnceUnderConcurrentUse) {
     current = std::string(r.result().as_string());
     if (retired.size() > 3) retired.erase(retired.begin());
   }
+  // The rolls come back to back, so a user's verify may lose every race with the next roll
+  // (seen: 3 runs in 12 under load). Give the last secret a moment of quiet: it must then work
+  // for the users still hammering, as the refusals above must still hold.
+  const int before_quiet = verified.load();
+  for (int i = 0; i < 200 && verified.load() == before_quiet; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   stop = true;
   for (auto& th : users) th.join();
   EXPECT_EQ(violations.load(), 0) << "a rolled-away secret was accepted after the roll was acknowledged";
-  EXPECT_GT(verified.load(), 0);
+  EXPECT_GT(verified.load(), before_quiet) << "the current secret did not verify once the rolls stopped";
 }
 
 TEST(TokenRulesTest, ConcurrentRollsLeaveExactlyOneValidSecret) {

@@ -138,6 +138,10 @@ ${server.logTail(8)}`);
     await apiOk(server, 'PUT', `${IMG}/v1/keys/${name}`, { body: {} });
     return name;
   };
+  // DNS fixtures: a record of zone1 for the {dns_record_id} routes; fresh ones for deletes.
+  const mkRecord = async (label) =>
+    (await apiOk(server, 'POST', `/zones/${zone1}/dns_records`, { body: { type: 'TXT', name: `a1-${label}-${hex32().slice(0, 8)}`, content: `a1 ${label}` } })).result.id;
+  const pathRecord = await mkRecord('path');
   const pathImageId = await mkImage('path');
   const pathVariant = await mkVariant('a1path');
   const pathKey = await mkKey('a1path');
@@ -304,6 +308,12 @@ ${server.logTail(8)}`);
         return { name: `a1-mut-${hex32().slice(0, 12)}.example.com`, account: { id: acct } };
       case 'PATCH /zones/{zone_id}':
         return { paused: true };
+      case 'POST /zones/{zone_id}/dns_records':
+        return { type: 'TXT', name: `a1-mut-${hex32().slice(0, 12)}`, content: 'a1 must not exist' };
+      case 'PUT /zones/{zone_id}/dns_records/{dns_record_id}':
+        return { type: 'TXT', name: `a1-put-${hex32().slice(0, 12)}`, content: 'a1 mutated' };
+      case 'PATCH /zones/{zone_id}/dns_records/{dns_record_id}':
+        return { ttl: 120 + Math.floor(Math.random() * 1000) };
       default:
         return hasBody(r) ? {} : undefined;
     }
@@ -314,6 +324,7 @@ ${server.logTail(8)}`);
     zone_id: zone1,
     membership_id: membershipId,
     image_id: pathImageId,
+    dns_record_id: pathRecord,
     variant_id: pathVariant,
     signing_key_name: pathKey,
     path: `${hash}/${pathImageId}/public`,
@@ -343,8 +354,9 @@ ${server.logTail(8)}`);
           ? [{ effect: 'allow', permission_groups: pg([byName['User Details Read']]), resources: { [userKey]: '*' } }]
           : [{ effect: 'allow', permission_groups: pg([byName['Account Settings Read']]), resources: { [acctKey]: '*' } }])).id;
       }
-      if (r.params.includes('zone_id') && r.method === 'DELETE') params.zone_id = await mkZone(`ctl-${k}`);
+      if (r.path === '/zones/{zone_id}' && r.method === 'DELETE') params.zone_id = await mkZone(`ctl-${k}`);
       if (r.params.includes('image_id') && r.method === 'DELETE') params.image_id = await mkImage(`ctl-${k}`);
+      if (r.params.includes('dns_record_id') && r.method === 'DELETE') params.dns_record_id = await mkRecord(`ctl-${k}`);
       if (r.params.includes('variant_id') && r.method === 'DELETE') params.variant_id = await mkVariant(`a1ctl${k}`);
       if (r.params.includes('signing_key_name')) params.signing_key_name = r.method === 'DELETE' ? await mkKey(`a1del${k}`) : `a1put${k}`;
       controlParams.set(`${r.method} ${r.path} ${k}`, params);
@@ -364,6 +376,7 @@ ${server.logTail(8)}`);
       '/user/tokens?per_page=50&include_expired=true',
       `/accounts/${acct}/tokens?per_page=50&include_expired=true`,
       '/zones?per_page=50',
+      `/zones/${zone1}/dns_records?per_page=500`,
       '/user',
       '/accounts',
       `/accounts/${acct}`,

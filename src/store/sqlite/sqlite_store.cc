@@ -9,6 +9,7 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_dns_store.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/sqlite_image_store.h"
 
@@ -32,9 +33,12 @@ class DepthGuard {
 }  // namespace
 
 SqliteStore::SqliteStore(std::unique_ptr<Connection> conn)
-    : conn_(std::move(conn)), images_(std::make_unique<SqliteImageStore>(*this, *conn_, mu_)) {}
+    : conn_(std::move(conn)),
+      images_(std::make_unique<SqliteImageStore>(*this, *conn_, mu_)),
+      dns_(std::make_unique<SqliteDnsStore>(*conn_, mu_)) {}
 
 ImageStore& SqliteStore::images() { return *images_; }
+DnsStore& SqliteStore::dns() { return *dns_; }
 
 SqliteStore::~SqliteStore() = default;
 

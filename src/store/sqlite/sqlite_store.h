@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "store/dns_store.h"
 #include "store/image_store.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -38,6 +39,7 @@ namespace nubis::store::sqlite {
 
 class Connection;
 class SqliteImageStore;
+class SqliteDnsStore;
 
 class SqliteStore final : public Store {
  public:
@@ -54,6 +56,8 @@ class SqliteStore final : public Store {
 
   // The Images records in this database; lives as long as this store.
   ImageStore& images();
+  // The DnsStore over the same database and connection (sqlite_dns_store.h).
+  DnsStore& dns();
 
   Status transaction(const std::function<Status(Store&)>& fn) override;
 
@@ -106,6 +110,7 @@ class SqliteStore final : public Store {
   int depth_ = 0;                     // open transaction() scopes; guarded by mu_
   // Shares conn_ and mu_; declared after them so it goes first.
   std::unique_ptr<SqliteImageStore> images_;
+  std::unique_ptr<SqliteDnsStore> dns_;
 };
 
 }  // namespace nubis::store::sqlite

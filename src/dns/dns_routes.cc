@@ -1,0 +1,116 @@
+#include "dns/dns_routes.h"
+
+#include "api/errors.h"
+#include "api/fields.h"
+#include "api/pagination.h"
+#include "auth/catalog.h"
+
+namespace nubis::dns {
+namespace json = boost::json;
+using api::Access;
+using api::Context;
+using api::Reply;
+using api::Scope;
+using verb = http::bhttp::verb;
+namespace g = auth::groups;
+
+namespace {
+
+constexpr size_t kBodyLimit = 16 * 1024;
+
+Reply ok(json::value v) {
+  Reply r;
+  r.result = std::move(v);
+  return r;
+}
+
+// Runs fn with the route's zone, or answers Cloudflare's "could not route" when it is gone.
+template <class Fn>
+Result<Reply> withZone(DnsService& svc, Context& ctx, Fn&& fn) {
+  auto z = svc.zone(std::string(ctx.param("zone_id")));
+  if (!z) return z.error();
+  if (!*z) return api::noRoute(ctx.path);
+  return fn(**z);
+}
+
+}  // namespace
+
+void registerRoutes(api::Router& router, DnsService& svc) {
+  Access read;
+  read.groups = {g::kDnsRead, g::kDnsWrite};
+  read.scope = Scope::kZone;
+  Access write;
+  write.groups = {g::kDnsWrite};
+  write.scope = Scope::kZone;
+
+  router.add({verb::get, "/client/v4/zones/{zone_id}/dns_records", read, 0, false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                  auto page = api::parsePage(ctx.query, {1, 5'000'000, 100},
+                                             {"type", "name", "content", "ttl", "proxied"});
+                  if (!page) return page.error();
+                  auto found = svc.list(zone, ctx.query, *page);
+                  if (!found) return found.error();
+                  json::array arr;
+                  for (const auto& r : found->rows) arr.push_back(svc.toJson(zone, r));
+                  Reply rep = ok(std::move(arr));
+                  rep.result_info = api::resultInfo(*page, found->rows.size(),
+                                                    static_cast<size_t>(found->total));
+                  return rep;
+                });
+              },
+              "List DNS records"});
+
+  router.add({verb::post, "/client/v4/zones/{zone_id}/dns_records", write, kBodyLimit, false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                  auto body = api::parseJsonObject(ctx.req.body(), false);
+                  if (!body) return body.error();
+                  auto r = svc.create(zone, *body);
+                  if (!r) return r.error();
+                  return ok(svc.toJson(zone, *r));
+                });
+              },
+              "Create a DNS record"});
+
+  router.add({verb::get, "/client/v4/zones/{zone_id}/dns_records/{dns_record_id}", read, 0, false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                  auto r = svc.get(zone, std::string(ctx.param("dns_record_id")));
+                  if (!r) return r.error();
+                  return ok(svc.toJson(zone, *r));
+                });
+              },
+              "DNS record details"});
+
+  for (verb v : {verb::put, verb::patch}) {
+    router.add({v, "/client/v4/zones/{zone_id}/dns_records/{dns_record_id}", write, kBodyLimit,
+                false,
+                [&svc, v](Context& ctx) -> Result<Reply> {
+                  return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                    auto body = api::parseJsonObject(ctx.req.body(), false);
+                    if (!body) return body.error();
+                    const std::string id(ctx.param("dns_record_id"));
+                    auto r = v == verb::put ? svc.replace(zone, id, *body)
+                                            : svc.edit(zone, id, *body);
+                    if (!r) return r.error();
+                    return ok(svc.toJson(zone, *r));
+                  });
+                },
+                v == verb::put ? "Overwrite a DNS record" : "Update a DNS record"});
+  }
+
+  router.add({verb::delete_, "/client/v4/zones/{zone_id}/dns_records/{dns_record_id}", write, 0,
+              false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                  const std::string id(ctx.param("dns_record_id"));
+                  auto gone = svc.remove(zone, id);
+                  if (!gone) return gone.error();
+                  return ok(json::object{{"id", id}});
+                });
+              },
+              "Delete a DNS record"});
+}
+
+}  // namespace nubis::dns

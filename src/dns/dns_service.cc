@@ -1,0 +1,315 @@
+#include "dns/dns_service.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "api/errors.h"
+#include "api/fields.h"
+#include "base/ids.h"
+#include "base/time_util.h"
+#include "dns/record_types.h"
+
+namespace nubis::dns {
+namespace json = boost::json;
+using api::Err;
+using api::Need;
+
+namespace {
+
+constexpr size_t kMaxComment = 100;  // Cloudflare's free-plan comment length
+constexpr size_t kMaxTags = 20;
+constexpr size_t kMaxTag = 100;
+
+ApiError invalid(const std::string& what) { return api::error(Err::DnsValidation, what); }
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool isHostType(std::string_view type) {
+  return type == "CNAME" || type == "MX" || type == "NS" || type == "PTR";
+}
+
+// The same record for 81058: type, name, priority, and content (host names compare without case).
+bool identical(const store::DnsRecordRow& a, const store::DnsRecordRow& b) {
+  if (a.type != b.type || a.name != b.name || a.priority != b.priority) return false;
+  return isHostType(a.type) ? lower(a.content) == lower(b.content) : a.content == b.content;
+}
+
+Result<std::string> tagsJson(const json::value& v) {
+  if (!v.is_array()) return invalid("tags must be an array of \"name:value\" strings");
+  const json::array& a = v.as_array();
+  if (a.size() > kMaxTags) return invalid("tags: at most " + std::to_string(kMaxTags) + " tags");
+  json::array out;
+  for (const json::value& t : a) {
+    if (!t.is_string()) return invalid("tags must be an array of \"name:value\" strings");
+    const std::string_view s = t.as_string();
+    if (s.empty() || s.size() > kMaxTag || s.front() == ':') {
+      return invalid("tags: each tag is \"name:value\", 1 to " + std::to_string(kMaxTag) +
+                     " characters, with a name");
+    }
+    out.push_back(t);
+  }
+  return json::serialize(out);
+}
+
+// A text filter from `param`, `param.exact`, `.contains`, `.startswith`, `.endswith`.
+Result<std::optional<store::DnsTextFilter>> textFilter(const api::Query& q, std::string_view param) {
+  using Op = store::DnsTextFilter::Op;
+  std::optional<store::DnsTextFilter> out;
+  const std::pair<std::string_view, Op> forms[] = {{"", Op::kExact},
+                                                   {".exact", Op::kExact},
+                                                   {".contains", Op::kContains},
+                                                   {".startswith", Op::kStartsWith},
+                                                   {".endswith", Op::kEndsWith}};
+  for (const auto& [suffix, op] : forms) {
+    auto v = q.get(std::string(param) + std::string(suffix));
+    if (!v) continue;
+    if (out) {
+      return invalid(std::string(param) + ": give one of " + std::string(param) + ", " +
+                     std::string(param) + ".exact, .contains, .startswith or .endswith");
+    }
+    if (v->size() > 255) return invalid(std::string(param) + " filter is over 255 characters");
+    out = store::DnsTextFilter{op, lower(*v)};
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> qualifiedName(std::string_view name, std::string_view zone) {
+  std::string n = lower(name);
+  if (!n.empty() && n.back() == '.') n.pop_back();
+  if (n == "@" || n.empty()) return std::string(zone);
+  if (n != zone && !(n.size() > zone.size() && n.ends_with(zone) &&
+                     n[n.size() - zone.size() - 1] == '.')) {
+    n += "." + std::string(zone);
+  }
+  return hostName(n, /*wildcard=*/true);
+}
+
+Result<std::optional<store::ZoneRow>> DnsService::zone(const std::string& zone_id) {
+  return store_.getZone(zone_id);
+}
+
+Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const json::object& body,
+                                             const store::DnsRecordRow* base) {
+  api::FieldReader r(body);
+  // What a client may send back from a GET is accepted and ignored (read-only fields).
+  r.rejectUnknown({"type", "name", "content", "ttl", "proxied", "priority", "comment", "tags",
+                   "data", "settings", "id", "zone_id", "zone_name", "proxiable", "locked",
+                   "meta", "created_on", "modified_on", "comment_modified_on",
+                   "tags_modified_on"});
+  const Need need = base ? Need::kOptional : Need::kRequired;
+  auto type = r.str("type", 16, need);
+  auto name = r.str("name", 255, need);
+  auto content = r.str("content", 4096, Need::kOptional);
+  auto ttl = r.integer("ttl", 1, 86400, Need::kOptional);
+  auto proxied = r.boolean("proxied", Need::kOptional);
+  auto priority = r.integer("priority", 0, 65535, Need::kOptional);
+  auto comment = r.str("comment", kMaxComment, Need::kOptional, /*nullable=*/true);
+  if (!r.ok()) return r.error();
+
+  store::DnsRecordRow out = base ? *base : store::DnsRecordRow{};
+  out.zone_id = zone.id;
+  if (type) out.type = upper(*type);
+  const RecordType* t = recordType(out.type);
+  if (t == nullptr) return invalid("type \"" + out.type + "\" is not a DNS record type");
+  if (!t->supported) {
+    return api::error(Err::NotImplemented, out.type + " records (type " + out.type +
+                                               "); Nubis stores A, AAAA, CNAME, MX, NS, PTR and "
+                                               "TXT records");
+  }
+  if (name) {
+    auto q = qualifiedName(*name, zone.name);
+    if (!q) return invalid("name \"" + *name + "\" is not a valid DNS name");
+    out.name = *q;
+  }
+  const bool type_changed = base && out.type != base->type;
+  if (content) {
+    std::string why;
+    auto c = t->canonical(*content, why);
+    if (!c) return invalid(why);
+    out.content = *c;
+  } else if (!base || type_changed) {
+    return invalid("content is required for " + out.type + " records");
+  }
+  if (out.type == "CNAME" && lower(out.content) == out.name) {
+    return invalid("content of a CNAME record cannot be its own name");
+  }
+  if (ttl) {
+    if (*ttl != 1 && *ttl < 30) return invalid("ttl must be 1 (automatic) or 30 to 86400 seconds");
+    out.ttl = *ttl;
+  } else if (!base) {
+    out.ttl = 1;
+  }
+  if (proxied) out.proxied = *proxied;
+  else if (!base) out.proxied = false;
+  if (out.proxied && !t->proxiable) {
+    return invalid("proxied: " + out.type + " records cannot be proxied (only A, AAAA, CNAME)");
+  }
+  if (t->needs_priority) {
+    if (priority) out.priority = *priority;
+    if (!out.priority) return invalid("priority is required for " + out.type + " records (0-65535)");
+  } else {
+    out.priority.reset();  // meaningless for the type; Cloudflare ignores it too
+  }
+  if (r.has("comment")) out.comment = comment ? *comment : "";
+  else if (!base) out.comment.clear();
+  if (const json::value* tags = r.raw("tags"); tags && !tags->is_null()) {
+    auto j = tagsJson(*tags);
+    if (!j) return j.error();
+    out.tags_json = *j;
+  } else if (!base || (tags && tags->is_null())) {
+    out.tags_json = "[]";
+  }
+  return out;
+}
+
+Status DnsService::checkConflicts(const store::DnsRecordRow& r) {
+  auto same = records_.recordsNamed(r.zone_id, r.name);
+  if (!same) return same.error();
+  for (const store::DnsRecordRow& o : *same) {
+    if (o.id == r.id) continue;
+    if (r.type == "CNAME") return api::error(Err::DnsHostTaken);
+    if (o.type == "CNAME") return api::error(Err::DnsCnameExists);
+    if (identical(o, r)) return api::error(Err::DnsIdentical);
+  }
+  return Ok{};
+}
+
+Result<store::DnsRecordRow> DnsService::create(const store::ZoneRow& zone,
+                                               const json::object& body) {
+  auto rec = read(zone, body, nullptr);
+  if (!rec) return rec;
+  std::lock_guard lock(write_mu_);
+  rec->id = ids::newId(rng_);
+  rec->created_on = rec->modified_on = clock_.nowMicros();
+  if (Status st = checkConflicts(*rec); !st) return st.error();
+  auto inserted = records_.insertRecord(*rec);
+  if (!inserted) return inserted.error();
+  if (!*inserted) return ApiError::internal("dns: a fresh record id was taken");
+  return rec;
+}
+
+Result<store::DnsRecordRow> DnsService::get(const store::ZoneRow& zone, const std::string& id) {
+  auto r = records_.getRecord(zone.id, id);
+  if (!r) return r.error();
+  if (!*r) return api::error(Err::DnsRecordNotFound);
+  return **r;
+}
+
+Result<store::DnsRecordRow> DnsService::write(const store::ZoneRow& zone, const std::string& id,
+                                              const json::object& body, bool partial) {
+  std::lock_guard lock(write_mu_);
+  auto current = get(zone, id);
+  if (!current) return current;
+  store::DnsRecordRow base = *current;
+  // PUT starts from nothing but keeps what identifies the record.
+  auto rec = partial ? read(zone, body, &base) : read(zone, body, nullptr);
+  if (!rec) return rec;
+  rec->id = base.id;
+  rec->created_on = base.created_on;
+  rec->modified_on = clock_.nowMicros();
+  if (Status st = checkConflicts(*rec); !st) return st.error();
+  auto updated = records_.updateRecord(*rec);
+  if (!updated) return updated.error();
+  if (!*updated) return api::error(Err::DnsRecordNotFound);
+  return rec;
+}
+
+Result<store::DnsRecordRow> DnsService::replace(const store::ZoneRow& zone, const std::string& id,
+                                                const json::object& body) {
+  return write(zone, id, body, false);
+}
+
+Result<store::DnsRecordRow> DnsService::edit(const store::ZoneRow& zone, const std::string& id,
+                                             const json::object& body) {
+  return write(zone, id, body, true);
+}
+
+Result<bool> DnsService::remove(const store::ZoneRow& zone, const std::string& id) {
+  std::lock_guard lock(write_mu_);
+  auto gone = records_.deleteRecord(zone.id, id);
+  if (!gone) return gone;
+  if (!*gone) return api::error(Err::DnsRecordNotFound);
+  return true;
+}
+
+Result<store::DnsPage> DnsService::list(const store::ZoneRow& zone, const api::Query& q,
+                                        const api::PageParams& page) {
+  store::DnsQuery dq;
+  dq.zone_id = zone.id;
+  if (auto t = q.get("type")) {
+    const std::string type = upper(*t);
+    if (recordType(type) == nullptr) return invalid("type \"" + std::string(*t) + "\" is not a DNS record type");
+    dq.type = type;
+  }
+  for (auto [param, slot] : {std::pair{"name", &dq.name}, {"content", &dq.content},
+                             {"comment", &dq.comment}}) {
+    auto f = textFilter(q, param);
+    if (!f) return f.error();
+    *slot = *f;
+  }
+  if (q.has("comment.present")) dq.comment_present = true;
+  if (q.has("comment.absent")) {
+    if (dq.comment_present) return invalid("give comment.present or comment.absent, not both");
+    dq.comment_present = false;
+  }
+  if (auto p = q.get("proxied")) {
+    if (*p != "true" && *p != "false") return invalid("proxied must be true or false");
+    dq.proxied = *p == "true";
+  }
+  if (auto m = q.get("match")) {
+    if (*m != "all" && *m != "any") return invalid("match must be all or any");
+    dq.match_any = *m == "any";
+  }
+  for (std::string_view p : {"tag", "tag.present", "tag.absent", "tag.exact", "tag.contains",
+                             "tag.startswith", "tag.endswith", "tag_match", "search"}) {
+    if (q.has(p)) {
+      return api::error(Err::NotImplemented, "the DNS record list filter \"" + std::string(p) + "\"");
+    }
+  }
+  dq.order = page.order.empty() ? "type" : page.order;
+  dq.desc = page.desc;
+  dq.limit = page.per_page;
+  dq.offset = (page.page - 1) * page.per_page;
+  return records_.listRecords(dq);
+}
+
+json::object DnsService::toJson(const store::ZoneRow& zone, const store::DnsRecordRow& r) const {
+  boost::system::error_code ec;
+  json::value tags = json::parse(r.tags_json, ec);
+  if (ec || !tags.is_array()) tags = json::array();
+  const RecordType* t = recordType(r.type);
+  json::object o{
+      {"id", r.id},
+      {"zone_id", zone.id},
+      {"zone_name", zone.name},
+      {"name", r.name},
+      {"type", r.type},
+      {"content", r.content},
+      {"proxiable", t != nullptr && t->proxiable},
+      {"proxied", r.proxied},
+      {"ttl", r.ttl},
+      {"settings", json::object{}},
+      {"meta", json::object{{"auto_added", false}, {"source", "primary"}}},
+      {"comment", r.comment.empty() ? json::value(nullptr) : json::value(r.comment)},
+      {"tags", tags},
+      {"created_on", timeutil::formatMicros(r.created_on)},
+      {"modified_on", timeutil::formatMicros(r.modified_on)},
+  };
+  if (r.priority) o["priority"] = *r.priority;
+  return o;
+}
+
+}  // namespace nubis::dns

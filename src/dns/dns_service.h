@@ -1,0 +1,67 @@
+// DnsService: the rules of DNS records (API-SURFACE.md §4.7): bodies read and validated through
+// the type table (record_types.h), names made fully qualified inside the zone, the CNAME and
+// duplicate rules with Cloudflare's codes (81053, 81054, 81058), list filters and order.
+//
+// Thread-safety: safe from any worker thread. Writes to one process's records go through one
+// mutex, so a conflict check and the write it allows cannot interleave with another's.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "api/pagination.h"
+#include "api/query.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "base/result.h"
+#include "store/dns_store.h"
+#include "store/store.h"
+
+namespace nubis::dns {
+
+class DnsService {
+ public:
+  DnsService(store::Store& store, store::DnsStore& records, const Clock& clock, Random& rng)
+      : store_(store), records_(records), clock_(clock), rng_(rng) {}
+
+  // The zone of a route, or nullopt when it does not exist (the route answers "could not route").
+  Result<std::optional<store::ZoneRow>> zone(const std::string& zone_id);
+
+  Result<store::DnsRecordRow> create(const store::ZoneRow& zone, const boost::json::object& body);
+  // 81044 when the record is not in the zone.
+  Result<store::DnsRecordRow> get(const store::ZoneRow& zone, const std::string& id);
+  // PUT: the body replaces the record (type, name, content required again).
+  Result<store::DnsRecordRow> replace(const store::ZoneRow& zone, const std::string& id,
+                                      const boost::json::object& body);
+  // PATCH: the fields sent change, the others stay.
+  Result<store::DnsRecordRow> edit(const store::ZoneRow& zone, const std::string& id,
+                                   const boost::json::object& body);
+  Result<bool> remove(const store::ZoneRow& zone, const std::string& id);
+  Result<store::DnsPage> list(const store::ZoneRow& zone, const api::Query& q,
+                              const api::PageParams& page);
+
+  boost::json::object toJson(const store::ZoneRow& zone, const store::DnsRecordRow& r) const;
+
+ private:
+  // The record a body describes: on top of `base` (PATCH), or from nothing (POST, PUT).
+  Result<store::DnsRecordRow> read(const store::ZoneRow& zone, const boost::json::object& body,
+                                   const store::DnsRecordRow* base);
+  // 81053 / 81054 / 81058 against the zone's other records of that name.
+  Status checkConflicts(const store::DnsRecordRow& r);
+  Result<store::DnsRecordRow> write(const store::ZoneRow& zone, const std::string& id,
+                                    const boost::json::object& body, bool partial);
+
+  store::Store& store_;
+  store::DnsStore& records_;
+  const Clock& clock_;
+  Random& rng_;
+  std::mutex write_mu_;
+};
+
+// "@" and names relative to the zone ("www") become fully qualified ("www.example.com"); a name
+// already ending in the zone stays. nullopt when the result is not a valid DNS name.
+std::optional<std::string> qualifiedName(std::string_view name, std::string_view zone);
+
+}  // namespace nubis::dns

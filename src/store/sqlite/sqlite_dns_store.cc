@@ -1,0 +1,207 @@
+#include "store/sqlite/sqlite_dns_store.h"
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/query.h"
+
+namespace nubis::store::sqlite {
+namespace {
+
+constexpr std::string_view kColumns =
+    "id, zone_id, type, name, content, priority, ttl, proxied, comment, tags_json, created_on,"
+    " modified_on";
+
+DnsRecordRow readRecord(const Statement& s) {
+  DnsRecordRow r;
+  r.id = s.text(0);
+  r.zone_id = s.text(1);
+  r.type = s.text(2);
+  r.name = s.text(3);
+  r.content = s.text(4);
+  r.priority = s.optInt64(5);
+  r.ttl = s.int64(6);
+  r.proxied = s.int64(7) != 0;
+  r.comment = s.text(8);
+  r.tags_json = s.text(9);
+  r.created_on = s.int64(10);
+  r.modified_on = s.int64(11);
+  return r;
+}
+
+void bindRecord(Statement& s, const DnsRecordRow& r) {
+  s.bind(1, r.id)
+      .bind(2, r.zone_id)
+      .bind(3, r.type)
+      .bind(4, r.name)
+      .bind(5, r.content)
+      .bind(6, r.priority)
+      .bind(7, r.ttl)
+      .bind(8, int64_t{r.proxied ? 1 : 0})
+      .bind(9, r.comment)
+      .bind(10, r.tags_json)
+      .bind(11, r.created_on)
+      .bind(12, r.modified_on);
+}
+
+// LIKE pattern for a text filter, with \ escaping the wildcards the value may carry.
+std::string likePattern(const DnsTextFilter& f) {
+  std::string v;
+  for (char c : f.value) {
+    if (c == '%' || c == '_' || c == '\\') v.push_back('\\');
+    v.push_back(c);
+  }
+  switch (f.op) {
+    case DnsTextFilter::Op::kContains: return "%" + v + "%";
+    case DnsTextFilter::Op::kStartsWith: return v + "%";
+    case DnsTextFilter::Op::kEndsWith: return "%" + v;
+    case DnsTextFilter::Op::kExact: break;
+  }
+  return v;
+}
+
+// The WHERE clause of a list and the values it binds, in order (?2 onwards; ?1 is the zone).
+struct Where {
+  std::string sql;
+  std::vector<std::string> texts;
+  std::vector<int64_t> ints;  // bound after the texts
+};
+
+Where whereOf(const DnsQuery& q) {
+  std::vector<std::string> terms;
+  Where w;
+  auto text = [&](std::string_view column, const DnsTextFilter& f) {
+    const int n = 2 + static_cast<int>(w.texts.size());
+    if (f.op == DnsTextFilter::Op::kExact) {
+      terms.push_back("lower(" + std::string(column) + ") = lower(?" + std::to_string(n) + ")");
+      w.texts.push_back(f.value);
+    } else {
+      terms.push_back(std::string(column) + " LIKE ?" + std::to_string(n) + " ESCAPE '\\'");
+      w.texts.push_back(likePattern(f));
+    }
+  };
+  if (q.type) {
+    terms.push_back("type = ?" + std::to_string(2 + w.texts.size()));
+    w.texts.push_back(*q.type);
+  }
+  if (q.name) text("name", *q.name);
+  if (q.content) text("content", *q.content);
+  if (q.comment) text("comment", *q.comment);
+  if (q.comment_present) terms.push_back(*q.comment_present ? "comment <> ''" : "comment = ''");
+  std::vector<std::string> int_terms;
+  if (q.proxied) {
+    int_terms.push_back("proxied = ?");
+    w.ints.push_back(*q.proxied ? 1 : 0);
+  }
+  // Integer parameters are numbered after the texts.
+  for (size_t i = 0; i < int_terms.size(); ++i) {
+    std::string t = int_terms[i];
+    t += std::to_string(2 + w.texts.size() + i);
+    terms.push_back(t);
+  }
+  w.sql = "WHERE zone_id = ?1";
+  if (!terms.empty()) {
+    w.sql += " AND (";
+    for (size_t i = 0; i < terms.size(); ++i) {
+      if (i > 0) w.sql += q.match_any ? " OR " : " AND ";
+      w.sql += terms[i];
+    }
+    w.sql += ")";
+  }
+  return w;
+}
+
+void bindWhere(Statement& s, const DnsQuery& q, const Where& w) {
+  s.bind(1, q.zone_id);
+  int n = 2;
+  for (const std::string& t : w.texts) s.bind(n++, t);
+  for (int64_t v : w.ints) s.bind(n++, v);
+}
+
+std::string_view orderColumn(const std::string& order) {
+  for (std::string_view c : {"type", "name", "content", "ttl", "proxied"}) {
+    if (order == c) return c;
+  }
+  return "type";
+}
+
+}  // namespace
+
+Result<bool> SqliteDnsStore::insertRecord(const DnsRecordRow& row) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql = "INSERT INTO dns_records (" + std::string(kColumns) +
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+  return insertRow(conn_, kSql, "insertRecord", [&](Statement& s) { bindRecord(s, row); });
+}
+
+Result<std::optional<DnsRecordRow>> SqliteDnsStore::getRecord(const std::string& zone_id,
+                                                              const std::string& id) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql =
+      selectSql(kColumns, "dns_records", "WHERE zone_id = ?1 AND id = ?2");
+  return queryOne<DnsRecordRow>(
+      conn_, kSql, "getRecord", [&](Statement& s) { s.bind(1, zone_id).bind(2, id); },
+      readRecord);
+}
+
+Result<bool> SqliteDnsStore::updateRecord(const DnsRecordRow& row) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql =
+      "UPDATE dns_records SET type = ?3, name = ?4, content = ?5, priority = ?6, ttl = ?7,"
+      " proxied = ?8, comment = ?9, tags_json = ?10, modified_on = ?12"
+      " WHERE id = ?1 AND zone_id = ?2";
+  return writeAny(conn_, kSql, "updateRecord", [&](Statement& s) { bindRecord(s, row); });
+}
+
+Result<bool> SqliteDnsStore::deleteRecord(const std::string& zone_id, const std::string& id) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql = "DELETE FROM dns_records WHERE zone_id = ?1 AND id = ?2";
+  return writeAny(conn_, kSql, "deleteRecord",
+                  [&](Statement& s) { s.bind(1, zone_id).bind(2, id); });
+}
+
+Result<std::vector<DnsRecordRow>> SqliteDnsStore::recordsNamed(const std::string& zone_id,
+                                                               const std::string& name) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql =
+      selectSql(kColumns, "dns_records", "WHERE zone_id = ?1 AND name = ?2 ORDER BY id");
+  std::vector<DnsRecordRow> out;
+  Status st = queryAll<DnsRecordRow>(
+      conn_, kSql, "recordsNamed", [&](Statement& s) { s.bind(1, zone_id).bind(2, name); },
+      readRecord, out);
+  if (!st) return std::move(st).error();
+  return out;
+}
+
+Result<DnsPage> SqliteDnsStore::listRecords(const DnsQuery& q) {
+  std::lock_guard lock(mu_);
+  const Where w = whereOf(q);
+  DnsPage page;
+  {
+    auto stmt = conn_.prepareUncached("SELECT count(*) FROM dns_records " + w.sql, "countRecords");
+    if (!stmt) return std::move(stmt).error();
+    bindWhere(*stmt, q, w);
+    const int rc = stmt->step();
+    if (rc != SQLITE_ROW) return conn_.error("countRecords", rc);
+    page.total = stmt->int64(0);
+  }
+  const std::string dir = q.desc ? " DESC" : " ASC";
+  const std::string sql = selectSql(kColumns, "dns_records", w.sql) + " ORDER BY " +
+                          std::string(orderColumn(q.order)) + dir + ", id" + dir +
+                          " LIMIT " + std::to_string(q.limit) + " OFFSET " +
+                          std::to_string(q.offset);
+  auto stmt = conn_.prepareUncached(sql, "listRecords");
+  if (!stmt) return std::move(stmt).error();
+  bindWhere(*stmt, q, w);
+  for (;;) {
+    const int rc = stmt->step();
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return conn_.error("listRecords", rc);
+    page.rows.push_back(readRecord(*stmt));
+  }
+  return page;
+}
+
+}  // namespace nubis::store::sqlite

@@ -1,0 +1,267 @@
+// DNS records through the official SDK (client.dns.records.*) and raw curl-style calls: create,
+// 1,000 records walked with the SDK's auto-pagination, page totals, order and filters, get, PUT,
+// PATCH, delete, the validation and conflict errors with Cloudflare's codes, and the DNS
+// permission groups (the seeds' "Edit zone DNS" token grants DNS edit on its zone only).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { liveSharedServer } from './lib/server.mjs';
+import {
+  Cleanup,
+  HEX32,
+  NO_PERMISSION_CODES,
+  PG,
+  allow,
+  assertOk,
+  collect,
+  createUserToken,
+  createZone,
+  expectApiError,
+  raw,
+  tokenClient,
+  zoneRes,
+} from './lib/api.mjs';
+
+const srv = await liveSharedServer();
+const B = srv.bootstrap;
+const A = B.account_id;
+const admin = tokenClient(srv.apiBase, B.api_token);
+const cleanup = new Cleanup(admin, A);
+after(() => cleanup.run());
+const get = (p) => raw(srv.apiBase, 'GET', p, { token: B.api_token });
+const noRetry = { maxRetries: 0 };
+
+describe('DNS records: the record shape and CRUD', () => {
+  let zone;
+  before(async () => {
+    zone = await createZone(admin, cleanup, A, 'dns-crud');
+  });
+
+  test('create: a relative name is made fully qualified; the answer is a Cloudflare record', async () => {
+    const r = await admin.dns.records.create({ zone_id: zone.id, type: 'A', name: 'www', content: '192.0.2.10', ttl: 3600, proxied: true, comment: 'web' });
+    assert.match(r.id, HEX32);
+    assert.equal(r.name, `www.${zone.name}`);
+    assert.equal(r.type, 'A');
+    assert.equal(r.content, '192.0.2.10');
+    assert.equal(r.ttl, 3600);
+    assert.equal(r.proxied, true);
+    assert.equal(r.proxiable, true);
+    assert.equal(r.comment, 'web');
+    assert.deepEqual(r.tags, []);
+    for (const k of ['created_on', 'modified_on']) assert.ok(!Number.isNaN(Date.parse(r[k])), k);
+    const apex = await admin.dns.records.create({ zone_id: zone.id, type: 'AAAA', name: '@', content: '2001:DB8:0::1' });
+    assert.equal(apex.name, zone.name);
+    assert.equal(apex.content, '2001:db8::1', 'IPv6 in its canonical form');
+    assert.equal(apex.ttl, 1, 'ttl defaults to 1 (automatic)');
+    assert.equal(apex.proxied, false);
+    assert.equal(apex.comment, null);
+  });
+
+  test('get, PUT (replaces), PATCH (changes only what is sent), delete', async () => {
+    const r = await admin.dns.records.create({ zone_id: zone.id, type: 'MX', name: 'mail', content: 'MX1.Example.NET.', priority: 10, comment: 'primary' });
+    assert.equal(r.content, 'mx1.example.net');
+    assert.equal(r.priority, 10);
+    const got = await admin.dns.records.get(r.id, { zone_id: zone.id });
+    assert.deepEqual(got, r);
+
+    const put = await admin.dns.records.update(r.id, { zone_id: zone.id, type: 'MX', name: 'mail', content: 'mx2.example.net', priority: 20, ttl: 300 });
+    assert.equal(put.id, r.id);
+    assert.equal(put.content, 'mx2.example.net');
+    assert.equal(put.priority, 20);
+    assert.equal(put.comment, null, 'PUT overwrites: a comment not sent is gone');
+    assert.equal(put.created_on, r.created_on);
+
+    const patched = await admin.dns.records.edit(r.id, { zone_id: zone.id, ttl: 600 });
+    assert.equal(patched.ttl, 600);
+    assert.equal(patched.content, 'mx2.example.net');
+    assert.equal(patched.priority, 20);
+    const retyped = await admin.dns.records.edit(r.id, { zone_id: zone.id, type: 'TXT', content: 'now text' });
+    assert.equal(retyped.type, 'TXT');
+    assert.equal(retyped.priority, undefined, 'priority belongs to MX only');
+
+    const del = await admin.dns.records.delete(r.id, { zone_id: zone.id });
+    assert.equal(del.id, r.id);
+    await expectApiError(admin.dns.records.get(r.id, { zone_id: zone.id }), 404, [81044]);
+    await expectApiError(admin.dns.records.delete(r.id, { zone_id: zone.id }), 404, [81044]);
+    await expectApiError(admin.dns.records.edit(r.id, { zone_id: zone.id, ttl: 60 }), 404, [81044]);
+  });
+
+  test('a record of another zone is not found through this one', async () => {
+    const other = await createZone(admin, cleanup, A, 'dns-other');
+    const r = await admin.dns.records.create({ zone_id: other.id, type: 'TXT', name: 'x', content: 'other zone' });
+    await expectApiError(admin.dns.records.get(r.id, { zone_id: zone.id }), 404, [81044]);
+  });
+});
+
+describe('DNS records: validation and conflicts', () => {
+  let zone;
+  before(async () => {
+    zone = await createZone(admin, cleanup, A, 'dns-rules');
+  });
+  const bad = async (body, words, status = 400, codes = [1004]) => {
+    const err = await expectApiError(admin.dns.records.create({ zone_id: zone.id, ...body }, noRetry), status, codes);
+    const msg = JSON.stringify(err.errors);
+    for (const w of words) assert.match(msg, new RegExp(w, 'i'), msg);
+  };
+
+  test('each field is checked with a message naming it', async () => {
+    await bad({ type: 'A', name: 'a', content: '300.1.1.1' }, ['IPv4']);
+    await bad({ type: 'A', name: 'a', content: '127.1' }, ['IPv4']);
+    await bad({ type: 'AAAA', name: 'a', content: '192.0.2.1' }, ['IPv6']);
+    await bad({ type: 'CNAME', name: 'c', content: 'not a host' }, ['host name']);
+    await bad({ type: 'A', name: 'a..b', content: '192.0.2.1' }, ['name']);
+    await bad({ type: 'A', name: 'a', content: '192.0.2.1', ttl: 5 }, ['ttl']);
+    await bad({ type: 'A', name: 'a', content: '192.0.2.1', ttl: 86401 }, ['ttl'], 400, [1001, 1004]);
+    await bad({ type: 'TXT', name: 't', content: 'x', proxied: true }, ['proxied']);
+    await bad({ type: 'MX', name: 'm', content: 'mx.example.com' }, ['priority']);
+    await bad({ type: 'A', name: 'a' }, ['content']);
+    await bad({ type: 'BOGUS', name: 'a', content: 'x' }, ['BOGUS']);
+    await bad({ type: 'TXT', name: 't', content: 'x', comment: 'c'.repeat(101) }, ['comment'], 400, [1001, 1004]);
+    await bad({ type: 'CNAME', name: 'self', content: `self.${zone.name}` }, ['own name']);
+    await bad({ type: 'A', name: 'a', content: '192.0.2.1', unknown_field: 1 }, ['unknown_field'], 400, [1001, 1004]);
+    assert.equal((await collect(admin.dns.records.list({ zone_id: zone.id }))).length, 0, 'nothing was created');
+  });
+
+  test('types the schema lists but Nubis does not store are refused by name', async () => {
+    for (const type of ['SRV', 'CAA', 'TLSA']) {
+      const err = await expectApiError(admin.dns.records.create({ zone_id: zone.id, type, name: 'x', data: {} }, noRetry), 501);
+      assert.match(JSON.stringify(err.errors), new RegExp(`${type} records`));
+    }
+  });
+
+  test('CNAME exclusivity (81053, 81054) and identical records (81058)', async () => {
+    await admin.dns.records.create({ zone_id: zone.id, type: 'A', name: 'host', content: '192.0.2.1' });
+    await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'CNAME', name: 'host', content: 'x.example.com' }), 400, [81053]);
+    await admin.dns.records.create({ zone_id: zone.id, type: 'CNAME', name: 'alias', content: 'x.example.com' });
+    await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'A', name: 'alias', content: '192.0.2.1' }), 400, [81054]);
+    await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'alias', content: 'x' }), 400, [81054]);
+    await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'A', name: 'HOST', content: '192.0.2.1' }), 400, [81058]);
+    // A second A with another address is fine (round robin).
+    await admin.dns.records.create({ zone_id: zone.id, type: 'A', name: 'host', content: '192.0.2.2' });
+    // An edit into a conflict is refused and changes nothing.
+    const t = await admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'free', content: 'x' });
+    await expectApiError(admin.dns.records.edit(t.id, { zone_id: zone.id, name: 'alias' }), 400, [81054]);
+    assert.equal((await admin.dns.records.get(t.id, { zone_id: zone.id })).name, `free.${zone.name}`);
+  });
+
+  test('tag and search filters Nubis does not implement are refused by name', async () => {
+    const res = await get(`/zones/${zone.id}/dns_records?search=www`);
+    assert.equal(res.status, 501);
+    assert.match(res.text, /search/);
+  });
+
+  test('a zone that does not exist: could not route (7003)', async () => {
+    const res = await get('/zones/0123456789abcdef0123456789abcdef/dns_records');
+    assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
+    assert.ok(res.body.errors.some((e) => e.code === 7003), res.text);
+  });
+});
+
+describe('DNS records: 1,000 records, pagination, order and filters', () => {
+  let zone;
+  const N = 1000;
+  const made = new Map();
+  before(async () => {
+    zone = await createZone(admin, cleanup, A, 'dns-many');
+    const batch = 25;
+    for (let i = 0; i < N; i += batch) {
+      const rs = await Promise.all(
+        Array.from({ length: Math.min(batch, N - i) }, (_, j) => {
+          const k = i + j;
+          const name = `r${String(k).padStart(4, '0')}`;
+          // Every tenth an A record (proxied every twentieth), the rest TXT.
+          return k % 10 === 0
+            ? admin.dns.records.create({ zone_id: zone.id, type: 'A', name, content: `198.51.100.${k / 10}`, ttl: 60 + k, proxied: k % 20 === 0 })
+            : admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name, content: `value-${k}`, ttl: 60 + k });
+        }),
+      );
+      for (const r of rs) made.set(r.id, r);
+    }
+  });
+
+  test('for await over list({per_page: 100}) yields each record exactly once', async () => {
+    const seen = await collect(admin.dns.records.list({ zone_id: zone.id, per_page: 100 }), 2 * N);
+    assert.equal(seen.length, N);
+    const ids = new Set(seen.map((r) => r.id));
+    assert.equal(ids.size, N, 'no record twice');
+    for (const id of made.keys()) assert.ok(ids.has(id), `record ${id} missing`);
+  });
+
+  test('page 2 as curl asks for it: result_info totals add up', async () => {
+    const res = await get(`/zones/${zone.id}/dns_records?per_page=100&page=2`);
+    const rows = assertOk(res);
+    assert.equal(rows.length, 100);
+    const ri = res.body.result_info;
+    assert.deepEqual(ri, { page: 2, per_page: 100, count: 100, total_count: N, total_pages: 10 });
+    const past = await get(`/zones/${zone.id}/dns_records?per_page=100&page=11`);
+    assert.deepEqual(assertOk(past), []);
+  });
+
+  test('default order is by type; order and direction sort by name, ttl, content', async () => {
+    const all = await collect(admin.dns.records.list({ zone_id: zone.id, per_page: 500 }), 2 * N);
+    const types = all.map((r) => r.type);
+    assert.deepEqual(types, [...types].sort(), 'type order (A before TXT)');
+    const byName = assertOk(await get(`/zones/${zone.id}/dns_records?order=name&direction=desc&per_page=5`));
+    assert.deepEqual(byName.map((r) => r.name), ['r0999', 'r0998', 'r0997', 'r0996', 'r0995'].map((n) => `${n}.${zone.name}`));
+    const byTtl = assertOk(await get(`/zones/${zone.id}/dns_records?order=ttl&per_page=3`));
+    assert.deepEqual(byTtl.map((r) => r.ttl), [60, 61, 62]);
+    const byContent = assertOk(await get(`/zones/${zone.id}/dns_records?order=content&direction=asc&per_page=2`));
+    assert.deepEqual(byContent.map((r) => r.content), ['198.51.100.0', '198.51.100.1'], 'text order');
+    const badOrder = await get(`/zones/${zone.id}/dns_records?order=weight`);
+    assert.equal(badOrder.status, 400);
+  });
+
+  test('filters: type, plain and dotted name, content, proxied, match=any', async () => {
+    const as = await collect(admin.dns.records.list({ zone_id: zone.id, type: 'A', per_page: 100 }), N);
+    assert.equal(as.length, N / 10);
+    const exact = assertOk(await get(`/zones/${zone.id}/dns_records?name=r0042.${zone.name}`));
+    assert.deepEqual(exact.map((r) => r.name), [`r0042.${zone.name}`]);
+    const sdkExact = await collect(admin.dns.records.list({ zone_id: zone.id, name: { exact: `R0042.${zone.name}` } }));
+    assert.deepEqual(sdkExact.map((r) => r.id), exact.map((r) => r.id), 'name.exact, case-insensitive');
+    const starts = await collect(admin.dns.records.list({ zone_id: zone.id, name: { startswith: 'r012' }, per_page: 100 }), N);
+    assert.equal(starts.length, 10);
+    const contains = await collect(admin.dns.records.list({ zone_id: zone.id, content: { contains: 'value-99' }, per_page: 100 }), N);
+    assert.deepEqual(contains.map((r) => r.content).sort(), ['value-99', 'value-991', 'value-992', 'value-993', 'value-994', 'value-995', 'value-996', 'value-997', 'value-998', 'value-999']);
+    const proxied = await collect(admin.dns.records.list({ zone_id: zone.id, proxied: true, per_page: 100 }), N);
+    assert.equal(proxied.length, N / 20);
+    assert.ok(proxied.every((r) => r.proxied));
+    const any = assertOk(await get(`/zones/${zone.id}/dns_records?match=any&name=r0001.${zone.name}&content=value-2&per_page=50`));
+    assert.deepEqual(any.map((r) => r.name).sort(), [`r0001.${zone.name}`, `r0002.${zone.name}`]);
+    const all = assertOk(await get(`/zones/${zone.id}/dns_records?match=all&name=r0001.${zone.name}&content=value-2`));
+    assert.deepEqual(all, []);
+    const like = assertOk(await get(`/zones/${zone.id}/dns_records?name.contains=%25`));
+    assert.deepEqual(like, [], '% is a character, not a wildcard');
+  });
+});
+
+describe('DNS records: permissions', () => {
+  let zone;
+  let other;
+  before(async () => {
+    zone = await createZone(admin, cleanup, A, 'dns-perm');
+    other = await createZone(admin, cleanup, A, 'dns-perm-other');
+    await admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'seen', content: 'x' });
+  });
+  const denied = (p) => expectApiError(p, 403, NO_PERMISSION_CODES);
+
+  test('DNS Read on one zone: list and get there, nothing else', async () => {
+    const t = await createUserToken(admin, cleanup, { policies: [allow([PG.DNS_READ], { [zoneRes(zone.id)]: '*' })] });
+    const c = tokenClient(srv.apiBase, t.value);
+    const rows = await collect(c.dns.records.list({ zone_id: zone.id }));
+    assert.equal(rows.length, 1);
+    await c.dns.records.get(rows[0].id, { zone_id: zone.id });
+    await denied(c.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'no', content: 'x' }));
+    await denied(c.dns.records.delete(rows[0].id, { zone_id: zone.id }));
+    await denied(c.dns.records.list({ zone_id: other.id }).then((p) => p.result));
+  });
+
+  test('the seeds\' "Edit zone DNS" grant: DNS Write on the chosen zone only', async () => {
+    const t = await createUserToken(admin, cleanup, { policies: [allow([PG.DNS_WRITE], { [zoneRes(zone.id)]: '*' })] });
+    const c = tokenClient(srv.apiBase, t.value);
+    const r = await c.dns.records.create({ zone_id: zone.id, type: 'A', name: 'edit', content: '192.0.2.55' });
+    await c.dns.records.edit(r.id, { zone_id: zone.id, content: '192.0.2.56' });
+    await c.dns.records.delete(r.id, { zone_id: zone.id });
+    await denied(c.dns.records.create({ zone_id: other.id, type: 'A', name: 'edit', content: '192.0.2.55' }));
+    await denied(c.zones.edit({ zone_id: zone.id, paused: true }));
+  });
+});
