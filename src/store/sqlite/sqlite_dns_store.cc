@@ -74,7 +74,11 @@ Where whereOf(const DnsQuery& q) {
   Where w;
   auto text = [&](std::string_view column, const DnsTextFilter& f) {
     const int n = 2 + static_cast<int>(w.texts.size());
-    if (f.op == DnsTextFilter::Op::kExact) {
+    if (f.op == DnsTextFilter::Op::kExact && column == "name") {
+      // Names are stored lower-case: a plain comparison, which the name index serves.
+      terms.push_back("name = lower(?" + std::to_string(n) + ")");
+      w.texts.push_back(f.value);
+    } else if (f.op == DnsTextFilter::Op::kExact) {
       terms.push_back("lower(" + std::string(column) + ") = lower(?" + std::to_string(n) + ")");
       w.texts.push_back(f.value);
     } else {
@@ -128,6 +132,18 @@ std::string_view orderColumn(const std::string& order) {
 }
 
 }  // namespace
+
+std::string dnsListSql(const DnsQuery& q) {
+  const std::string dir = q.desc ? " DESC" : " ASC";
+  // An exact name (the DDNS clients' lookup) matches a handful of rows: find them by the name
+  // index and sort those, rather than walk the zone in the order's index (what the planner picks
+  // without statistics).
+  const bool by_name = q.name && q.name->op == DnsTextFilter::Op::kExact && !q.match_any;
+  const char* table = by_name ? "dns_records INDEXED BY dns_records_zone_name" : "dns_records";
+  return selectSql(kColumns, table, whereOf(q).sql) + " ORDER BY " +
+         std::string(orderColumn(q.order)) + dir + ", id" + dir + " LIMIT " +
+         std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
+}
 
 Result<bool> SqliteDnsStore::insertRecord(const DnsRecordRow& row) {
   std::lock_guard lock(mu_);
@@ -187,12 +203,7 @@ Result<DnsPage> SqliteDnsStore::listRecords(const DnsQuery& q) {
     if (rc != SQLITE_ROW) return conn_.error("countRecords", rc);
     page.total = stmt->int64(0);
   }
-  const std::string dir = q.desc ? " DESC" : " ASC";
-  const std::string sql = selectSql(kColumns, "dns_records", w.sql) + " ORDER BY " +
-                          std::string(orderColumn(q.order)) + dir + ", id" + dir +
-                          " LIMIT " + std::to_string(q.limit) + " OFFSET " +
-                          std::to_string(q.offset);
-  auto stmt = conn_.prepareUncached(sql, "listRecords");
+  auto stmt = conn_.prepareUncached(dnsListSql(q), "listRecords");
   if (!stmt) return std::move(stmt).error();
   bindWhere(*stmt, q, w);
   for (;;) {

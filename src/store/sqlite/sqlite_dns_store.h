@@ -8,12 +8,17 @@
 #pragma once
 
 #include <mutex>
+#include <string>
 
 #include "store/dns_store.h"
 
 namespace nubis::store::sqlite {
 
 class Connection;
+
+// The SELECT of listRecords for q (values as ?N parameters: ?1 the zone, then the filters).
+// Exposed for its tests (query plans).
+std::string dnsListSql(const DnsQuery& q);
 
 class SqliteDnsStore final : public DnsStore {
  public:

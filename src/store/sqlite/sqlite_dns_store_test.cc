@@ -1,0 +1,213 @@
+// SqliteDnsStore: the record rows round-trip, the list filters (every text form, wildcards taken
+// literally, match any/all), order and paging with totals, the zone cascade, and query plans
+// that walk an index for every order (a deep page is never a sort of the zone).
+#include "store/sqlite/sqlite_dns_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store_contract/contract_support.h"
+
+namespace nubis::store::sqlite {
+namespace {
+
+using contract::makeAccount;
+using contract::makeZone;
+using Op = DnsTextFilter::Op;
+
+class SqliteDnsStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "nubis-sqldns-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    auto store = SqliteStore::open((dir_ / "nubis.db").string());
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    store_ = std::move(store).value();
+    ASSERT_TRUE(store_->insertAccount(makeAccount(1)).value());
+    zone_ = makeZone(1, makeAccount(1).id, "example.com");
+    ASSERT_TRUE(store_->insertZone(zone_).value());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  DnsRecordRow record(int n, std::string type, std::string name, std::string content) {
+    DnsRecordRow r;
+    char id[33];
+    std::snprintf(id, sizeof id, "%032x", n);
+    r.id = id;
+    r.zone_id = zone_.id;
+    r.type = std::move(type);
+    r.name = std::move(name);
+    r.content = std::move(content);
+    r.ttl = 100 + n;
+    r.created_on = r.modified_on = 1000 + n;
+    return r;
+  }
+
+  std::vector<std::string> names(const DnsQuery& q) {
+    auto page = store_->dns().listRecords(q);
+    EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().detail);
+    std::vector<std::string> out;
+    if (page.ok()) {
+      for (const auto& r : page->rows) out.push_back(r.name);
+    }
+    return out;
+  }
+
+  std::string plan(const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open((dir_ / "nubis.db").string().c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    std::string out;
+    if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr) ==
+        SQLITE_OK) {
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+        out += "\n";
+      }
+    } else {
+      ADD_FAILURE() << sqlite3_errmsg(db) << " in " << sql;
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+  ZoneRow zone_;
+};
+
+TEST_F(SqliteDnsStoreTest, RowsRoundTripAndUpdateAndDeleteReportMisses) {
+  DnsRecordRow r = record(1, "MX", "mail.example.com", "mx.example.net");
+  r.priority = 10;
+  r.proxied = false;
+  r.comment = "primary";
+  r.tags_json = R"(["team:mail"])";
+  ASSERT_TRUE(store_->dns().insertRecord(r).value());
+  EXPECT_FALSE(store_->dns().insertRecord(r).value()) << "the same id twice";
+  auto got = store_->dns().getRecord(zone_.id, r.id).value();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->priority, 10);
+  EXPECT_EQ(got->comment, "primary");
+  EXPECT_EQ(got->tags_json, R"(["team:mail"])");
+  EXPECT_FALSE(store_->dns().getRecord("0000000000000000000000000000beef", r.id).value());
+
+  r.content = "mx2.example.net";
+  r.priority.reset();
+  r.modified_on = 5000;
+  ASSERT_TRUE(store_->dns().updateRecord(r).value());
+  got = store_->dns().getRecord(zone_.id, r.id).value();
+  EXPECT_EQ(got->content, "mx2.example.net");
+  EXPECT_FALSE(got->priority.has_value());
+  EXPECT_EQ(got->created_on, 1001) << "created_on is never rewritten";
+  EXPECT_EQ(got->modified_on, 5000);
+
+  EXPECT_TRUE(store_->dns().deleteRecord(zone_.id, r.id).value());
+  EXPECT_FALSE(store_->dns().deleteRecord(zone_.id, r.id).value());
+  EXPECT_FALSE(store_->dns().updateRecord(r).value());
+}
+
+TEST_F(SqliteDnsStoreTest, InvalidTagsJsonAndUnknownZonesAreErrors) {
+  DnsRecordRow r = record(2, "TXT", "t.example.com", "x");
+  r.tags_json = "[not json";
+  EXPECT_FALSE(store_->dns().insertRecord(r).ok());
+  r.tags_json = "[]";
+  r.zone_id = "0000000000000000000000000000beef";
+  EXPECT_FALSE(store_->dns().insertRecord(r).ok());
+}
+
+TEST_F(SqliteDnsStoreTest, FiltersOrdersAndPages) {
+  const char* rows[][3] = {{"A", "www.example.com", "192.0.2.1"},
+                           {"A", "api.example.com", "192.0.2.2"},
+                           {"TXT", "example.com", "v=spf1 -all"},
+                           {"TXT", "_dmarc.example.com", "v=DMARC1; p=none; 100%_sure"},
+                           {"CNAME", "blog.example.com", "host.example.net"}};
+  int n = 10;
+  for (const auto& r : rows) ASSERT_TRUE(store_->dns().insertRecord(record(n++, r[0], r[1], r[2])).value());
+
+  DnsQuery q{.zone_id = zone_.id};
+  auto page = store_->dns().listRecords(q).value();
+  EXPECT_EQ(page.total, 5);
+  std::vector<std::string> types;
+  for (const auto& r : page.rows) types.push_back(r.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"A", "A", "CNAME", "TXT", "TXT"}));
+
+  q.type = "A";
+  EXPECT_EQ(names(q).size(), 2u);
+  q = DnsQuery{.zone_id = zone_.id, .name = DnsTextFilter{Op::kExact, "www.example.com"}};
+  EXPECT_EQ(names(q), std::vector<std::string>{"www.example.com"});
+  q.name = DnsTextFilter{Op::kStartsWith, "_dm"};
+  EXPECT_EQ(names(q), std::vector<std::string>{"_dmarc.example.com"});
+  q.name = DnsTextFilter{Op::kStartsWith, "_"};  // '_' is a character, not LIKE's wildcard
+  EXPECT_EQ(names(q), std::vector<std::string>{"_dmarc.example.com"});
+  q.name.reset();
+  q.content = DnsTextFilter{Op::kContains, "100%_"};
+  EXPECT_EQ(names(q), std::vector<std::string>{"_dmarc.example.com"});
+  q.content = DnsTextFilter{Op::kContains, "%"};
+  EXPECT_EQ(names(q).size(), 1u);
+  q.content = DnsTextFilter{Op::kExact, "V=SPF1 -ALL"};  // case-insensitive
+  EXPECT_EQ(names(q), std::vector<std::string>{"example.com"});
+  q.content = DnsTextFilter{Op::kEndsWith, ".net"};
+  EXPECT_EQ(names(q), std::vector<std::string>{"blog.example.com"});
+
+  // match: all narrows, any widens.
+  DnsQuery both{.zone_id = zone_.id,
+                .type = "A",
+                .name = DnsTextFilter{Op::kExact, "blog.example.com"}};
+  EXPECT_TRUE(names(both).empty());
+  both.match_any = true;
+  EXPECT_EQ(names(both).size(), 3u);
+
+  // Order and paging: total counts every match, the page holds at most limit.
+  DnsQuery paged{.zone_id = zone_.id, .order = "name", .desc = true, .offset = 1, .limit = 2};
+  auto p = store_->dns().listRecords(paged).value();
+  EXPECT_EQ(p.total, 5);
+  ASSERT_EQ(p.rows.size(), 2u);
+  EXPECT_EQ(p.rows[0].name, "example.com");  // www, example.com, blog, api, _dmarc
+  EXPECT_EQ(p.rows[1].name, "blog.example.com");
+  paged.offset = 10;
+  EXPECT_TRUE(store_->dns().listRecords(paged).value().rows.empty());
+
+  auto named = store_->dns().recordsNamed(zone_.id, "www.example.com").value();
+  ASSERT_EQ(named.size(), 1u);
+  EXPECT_EQ(named[0].content, "192.0.2.1");
+}
+
+TEST_F(SqliteDnsStoreTest, DeletingTheZoneDeletesItsRecords) {
+  ASSERT_TRUE(store_->dns().insertRecord(record(1, "A", "a.example.com", "192.0.2.1")).value());
+  ASSERT_TRUE(store_->deleteZone(zone_.id).value());
+  EXPECT_EQ(store_->dns().listRecords(DnsQuery{.zone_id = zone_.id}).value().total, 0);
+  EXPECT_TRUE(store_->checkIntegrity().ok());
+}
+
+TEST_F(SqliteDnsStoreTest, EveryOrderWalksAnIndexNeverASortOfTheZone) {
+  for (const char* order : {"type", "name", "content", "ttl", "proxied"}) {
+    for (bool desc : {false, true}) {
+      DnsQuery q{.zone_id = zone_.id, .order = order, .desc = desc, .offset = 99900, .limit = 100};
+      const std::string sql = dnsListSql(q);
+      const std::string p = plan(sql);
+      EXPECT_NE(p.find("USING INDEX dns_records_zone_"), std::string::npos) << sql << "\n" << p;
+      EXPECT_EQ(p.find("TEMP B-TREE"), std::string::npos) << sql << "\n" << p;
+    }
+  }
+  DnsQuery named{.zone_id = zone_.id, .name = DnsTextFilter{Op::kExact, "x.example.com"}};
+  const std::string p = plan(dnsListSql(named));
+  EXPECT_NE(p.find("dns_records_zone_name"), std::string::npos) << p;
+}
+
+}  // namespace
+}  // namespace nubis::store::sqlite
