@@ -125,9 +125,8 @@ Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const j
   const RecordType* t = recordType(out.type);
   if (t == nullptr) return invalid("type \"" + out.type + "\" is not a DNS record type");
   if (!t->supported) {
-    return api::error(Err::NotImplemented, out.type + " records (type " + out.type +
-                                               "); Nubis stores A, AAAA, CNAME, MX, NS, PTR and "
-                                               "TXT records");
+    return api::error(Err::NotImplemented,
+                      out.type + " records (every other type of the schema is stored)");
   }
   if (name) {
     auto q = qualifiedName(*name, zone.name);
@@ -135,11 +134,28 @@ Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const j
     out.name = *q;
   }
   const bool type_changed = base && out.type != base->type;
-  if (content) {
+  if (!t->data.empty()) {
+    // Data types: `data` holds the fields; content is derived (what the client sent there is
+    // ignored, as Cloudflare documents it read-only for these types).
+    const json::value* data = r.raw("data");
+    if (data != nullptr && !data->is_null()) {
+      if (!data->is_object()) return invalid("data must be an object");
+      std::string why;
+      json::object canonical;
+      auto c = dataContent(*t, data->as_object(), canonical, why);
+      if (!c) return invalid(why);
+      out.content = *c;
+      out.data_json = json::serialize(canonical);
+      if (!t->data_priority.empty()) out.priority = canonical.at(t->data_priority).as_int64();
+    } else if (!base || type_changed) {
+      return invalid("data is required for " + out.type + " records");
+    }
+  } else if (content) {
     std::string why;
     auto c = t->canonical(*content, why);
     if (!c) return invalid(why);
     out.content = *c;
+    out.data_json = "{}";
   } else if (!base || type_changed) {
     return invalid("content is required for " + out.type + " records");
   }
@@ -159,8 +175,9 @@ Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const j
   }
   if (t->needs_priority) {
     if (priority) out.priority = *priority;
+    else if (type_changed) out.priority.reset();
     if (!out.priority) return invalid("priority is required for " + out.type + " records (0-65535)");
-  } else {
+  } else if (t->data_priority.empty()) {
     out.priority.reset();  // meaningless for the type; Cloudflare ignores it too
   }
   if (r.has("comment")) out.comment = comment ? *comment : "";
@@ -309,6 +326,10 @@ json::object DnsService::toJson(const store::ZoneRow& zone, const store::DnsReco
       {"modified_on", timeutil::formatMicros(r.modified_on)},
   };
   if (r.priority) o["priority"] = *r.priority;
+  if (t != nullptr && !t->data.empty()) {
+    json::value data = json::parse(r.data_json, ec);
+    o["data"] = ec || !data.is_object() ? json::value(json::object{}) : data;
+  }
   return o;
 }
 

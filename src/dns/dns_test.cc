@@ -3,6 +3,8 @@
 // fully qualified inside the zone.
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include "dns/dns_service.h"
 #include "dns/record_types.h"
 
@@ -72,14 +74,77 @@ TEST(RecordTypes, OnlyAddressesAndCnamesAreProxiableOnlyMxNeedsAPriority) {
 }
 
 TEST(RecordTypes, SchemaTypesNubisDoesNotStoreAreKnownButRefused) {
-  for (const char* t : {"CAA", "CERT", "DNSKEY", "DS", "HTTPS", "LOC", "NAPTR", "SMIMEA", "SRV",
-                        "SSHFP", "SVCB", "TLSA", "URI"}) {
+  for (const char* t : {"LOC", "OPENPGPKEY"}) {
     const RecordType* type = recordType(t);
     ASSERT_NE(type, nullptr) << t;
     EXPECT_FALSE(type->supported) << t;
   }
   EXPECT_EQ(recordType("SPF"), nullptr);
   EXPECT_EQ(recordType("a"), nullptr);  // the service upper-cases first
+}
+
+struct DataCase {
+  const char* type;
+  const char* data;     // JSON
+  const char* content;  // nullptr: refused
+  const char* why = "";  // a word the refusal must contain
+};
+
+TEST(RecordTypes, DataTypesDeriveTheirContentFromCheckedFields) {
+  const DataCase cases[] = {
+      {"SRV", R"({"priority":10,"weight":5,"port":5060,"target":"SIP.Example.com."})",
+       "10 5 5060 sip.example.com"},
+      {"SRV", R"({"priority":0,"weight":0,"port":0,"target":"."})", "0 0 0 ."},
+      {"SRV", R"({"priority":10.0,"weight":5,"port":5060,"target":"x.example.com"})",
+       "10 5 5060 x.example.com"},  // SDKs may send whole numbers as doubles
+      {"SRV", R"({"priority":10,"weight":5,"port":70000,"target":"x.example.com"})", nullptr,
+       "data.port"},
+      {"SRV", R"({"priority":1.5,"weight":5,"port":1,"target":"x.example.com"})", nullptr,
+       "data.priority"},
+      {"SRV", R"({"priority":10,"weight":5,"target":"x.example.com"})", nullptr, "data.port"},
+      {"SRV", R"({"priority":10,"weight":5,"port":1,"target":"not a host"})", nullptr,
+       "data.target"},
+      {"CAA", R"({"flags":0,"tag":"issue","value":"letsencrypt.org"})",
+       R"(0 issue "letsencrypt.org")"},
+      {"CAA", R"({"flags":128,"tag":"IODEF","value":"mailto:a\"b@example.com"})",
+       R"(128 iodef "mailto:a\"b@example.com")"},
+      {"CAA", R"({"flags":256,"tag":"issue","value":"x"})", nullptr, "data.flags"},
+      {"CAA", R"({"flags":0,"tag":"is-sue","value":"x"})", nullptr, "data.tag"},
+      {"URI", R"({"weight":1,"target":"https://example.com/x"})", R"(1 "https://example.com/x")"},
+      {"TLSA", R"({"usage":3,"selector":1,"matching_type":1,"certificate":"0d6f"})", "3 1 1 0D6F"},
+      {"TLSA", R"({"usage":3,"selector":1,"matching_type":1,"certificate":"xyz"})", nullptr,
+       "hexadecimal"},
+      {"SSHFP", R"({"algorithm":4,"type":2,"fingerprint":"ab12"})", "4 2 AB12"},
+      {"DS", R"({"key_tag":2371,"algorithm":13,"digest_type":2,"digest":"1f2e"})",
+       "2371 13 2 1F2E"},
+      {"DNSKEY", R"({"flags":257,"protocol":3,"algorithm":13,"public_key":"mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="})",
+       "257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="},
+      {"DNSKEY", R"({"flags":257,"protocol":3,"algorithm":13,"public_key":"not base64!"})",
+       nullptr, "base64"},
+      {"CERT", R"({"type":1,"key_tag":2,"algorithm":3,"certificate":"AAAA"})", "1 2 3 AAAA"},
+      {"HTTPS", R"({"priority":1,"target":".","value":"alpn=\"h3,h2\""})",
+       R"(1 . alpn="h3,h2")"},
+      {"SVCB", R"({"priority":0,"target":"svc.example.com","value":""})", "0 svc.example.com"},
+      {"NAPTR",
+       R"({"order":100,"preference":10,"flags":"S","service":"SIP+D2U","regex":"","replacement":"_sip._udp.example.com"})",
+       R"(100 10 "S" "SIP+D2U" "" _sip._udp.example.com)"},
+  };
+  for (const DataCase& c : cases) {
+    const RecordType* t = recordType(c.type);
+    ASSERT_NE(t, nullptr) << c.type;
+    ASSERT_FALSE(t->data.empty()) << c.type;
+    boost::json::object canonical;
+    std::string why;
+    auto got = dataContent(*t, boost::json::parse(c.data).as_object(), canonical, why);
+    if (c.content == nullptr) {
+      EXPECT_FALSE(got.has_value()) << c.type << " " << c.data << " -> " << got.value_or("");
+      EXPECT_NE(why.find(c.why), std::string::npos) << c.type << " " << c.data << ": " << why;
+    } else {
+      ASSERT_TRUE(got.has_value()) << c.type << " " << c.data << ": " << why;
+      EXPECT_EQ(*got, c.content) << c.type << " " << c.data;
+      EXPECT_EQ(canonical.size(), t->data.size()) << "only the type's fields are kept";
+    }
+  }
 }
 
 TEST(QualifiedName, RelativeApexAndAbsoluteNames) {

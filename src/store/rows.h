@@ -71,14 +71,16 @@ struct ZoneRow {
 
 // ---- DNS records (API-SURFACE.md §4.7)
 
-// One record of a zone. Content-only types (A, AAAA, CNAME, MX, NS, PTR, TXT) keep their value in
-// `content`; `priority` is MX's.
+// One record of a zone. Content types (A, AAAA, CNAME, MX, NS, PTR, TXT) keep their value in
+// `content`; data types (SRV, CAA, ...) keep their fields in data_json and `content` is derived
+// from them. `priority` is MX's and URI's, or the data's priority (SRV, HTTPS, SVCB).
 struct DnsRecordRow {
   std::string id;       // 32 hex
   std::string zone_id;
   std::string type;     // upper case: "A", "MX", ...
   std::string name;     // lower-case FQDN inside the zone, without the trailing dot
   std::string content;  // canonical form (dns/record_types.h)
+  std::string data_json = "{}";  // data types' fields; "{}" for content types
   std::optional<int64_t> priority;
   int64_t ttl = 1;      // 1 = automatic
   bool proxied = false;

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "id, zone_id, type, name, content, priority, ttl, proxied, comment, tags_json, created_on,"
-    " modified_on";
+    " modified_on, data_json";
 
 DnsRecordRow readRecord(const Statement& s) {
   DnsRecordRow r;
@@ -28,6 +28,7 @@ DnsRecordRow readRecord(const Statement& s) {
   r.tags_json = s.text(9);
   r.created_on = s.int64(10);
   r.modified_on = s.int64(11);
+  r.data_json = s.text(12);
   return r;
 }
 
@@ -43,7 +44,8 @@ void bindRecord(Statement& s, const DnsRecordRow& r) {
       .bind(9, r.comment)
       .bind(10, r.tags_json)
       .bind(11, r.created_on)
-      .bind(12, r.modified_on);
+      .bind(12, r.modified_on)
+      .bind(13, r.data_json);
 }
 
 // LIKE pattern for a text filter, with \ escaping the wildcards the value may carry.
@@ -148,7 +150,7 @@ std::string dnsListSql(const DnsQuery& q) {
 Result<bool> SqliteDnsStore::insertRecord(const DnsRecordRow& row) {
   std::lock_guard lock(mu_);
   static const std::string kSql = "INSERT INTO dns_records (" + std::string(kColumns) +
-                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
   return insertRow(conn_, kSql, "insertRecord", [&](Statement& s) { bindRecord(s, row); });
 }
 
@@ -166,7 +168,7 @@ Result<bool> SqliteDnsStore::updateRecord(const DnsRecordRow& row) {
   std::lock_guard lock(mu_);
   static const std::string kSql =
       "UPDATE dns_records SET type = ?3, name = ?4, content = ?5, priority = ?6, ttl = ?7,"
-      " proxied = ?8, comment = ?9, tags_json = ?10, modified_on = ?12"
+      " proxied = ?8, comment = ?9, tags_json = ?10, modified_on = ?12, data_json = ?13"
       " WHERE id = ?1 AND zone_id = ?2";
   return writeAny(conn_, kSql, "updateRecord", [&](Statement& s) { bindRecord(s, row); });
 }

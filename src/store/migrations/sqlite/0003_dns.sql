@@ -8,6 +8,7 @@ CREATE TABLE dns_records (
   type        TEXT NOT NULL,
   name        TEXT NOT NULL,
   content     TEXT NOT NULL,
+  data_json   TEXT NOT NULL CHECK (json_valid(data_json)),
   priority    INTEGER,
   ttl         INTEGER NOT NULL,
   proxied     INTEGER NOT NULL,
