@@ -2,8 +2,10 @@
 
 #include "api/errors.h"
 #include "api/fields.h"
+#include "api/multipart.h"
 #include "api/pagination.h"
 #include "auth/catalog.h"
+#include "dns/bind.h"
 
 namespace nubis::dns {
 namespace json = boost::json;
@@ -72,6 +74,48 @@ void registerRoutes(api::Router& router, DnsService& svc) {
                 });
               },
               "Create a DNS record"});
+
+  router.add({verb::get, "/client/v4/zones/{zone_id}/dns_records/export", read, 0, false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                  auto text = svc.exportZone(zone);
+                  if (!text) return text.error();
+                  return Reply::rawText(200, std::move(*text), "text/plain; charset=utf-8");
+                });
+              },
+              "Export DNS records (BIND)"});
+
+  api::Route import{verb::post, "/client/v4/zones/{zone_id}/dns_records/import", write,
+                    kMaxImportBytes + 64 * 1024, false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                  api::MultipartLimits limits;
+                  limits.max_file_bytes = kMaxImportBytes;
+                  auto parts = api::parseForm(ctx.req[http::bhttp::field::content_type],
+                                              ctx.req.body(), limits);
+                  if (!parts) return parts.error();
+                  const api::FormPart* file = nullptr;
+                  bool proxied = false;
+                  for (const api::FormPart& p : *parts) {
+                    if (p.name == "file") {
+                      if (file != nullptr) return api::invalid("file: give one zone file");
+                      file = &p;
+                    } else if (p.name == "proxied") {
+                      if (p.data != "true" && p.data != "false")
+                        return api::invalid("proxied must be true or false");
+                      proxied = p.data == "true";
+                    }
+                  }
+                  if (file == nullptr) return api::invalid("file is required: a BIND zone file");
+                  auto done = svc.importZone(zone, file->data, proxied);
+                  if (!done) return done.error();
+                  return ok(json::object{{"recs_added", done->added},
+                                         {"total_records_parsed", done->parsed}});
+                });
+              },
+              "Import DNS records (BIND)"};
+  import.json_body = false;  // multipart/form-data: the file, and `proxied`
+  router.add(std::move(import));
 
   router.add({verb::get, "/client/v4/zones/{zone_id}/dns_records/{dns_record_id}", read, 0, false,
               [&svc](Context& ctx) -> Result<Reply> {

@@ -8,6 +8,7 @@
 #include "api/fields.h"
 #include "base/ids.h"
 #include "base/time_util.h"
+#include "dns/bind.h"
 #include "dns/record_types.h"
 
 namespace nubis::dns {
@@ -301,6 +302,36 @@ Result<store::DnsPage> DnsService::list(const store::ZoneRow& zone, const api::Q
   dq.limit = page.per_page;
   dq.offset = (page.page - 1) * page.per_page;
   return records_.listRecords(dq);
+}
+
+Result<std::string> DnsService::exportZone(const store::ZoneRow& zone) {
+  store::DnsQuery q;
+  q.zone_id = zone.id;
+  q.order = "type";
+  q.limit = static_cast<int64_t>(kMaxImportRecords) * 10;
+  auto all = records_.listRecords(q);
+  if (!all) return all.error();
+  return dns::exportZone(zone, all->rows, clock_.nowMicros());
+}
+
+Result<DnsService::Imported> DnsService::importZone(const store::ZoneRow& zone,
+                                                    std::string_view text, bool proxied) {
+  auto parsed = parseZoneFile(text, zone.name);
+  if (!parsed) return parsed.error();
+  Imported out;
+  out.parsed = static_cast<int64_t>(parsed->records.size());
+  for (const ParsedRecord& p : parsed->records) {
+    if (p.name != zone.name && !p.name.ends_with("." + zone.name)) continue;  // not this zone's
+    const RecordType* t = recordType(p.type);
+    json::object body{{"type", p.type}, {"name", p.name + "."}, {"ttl", p.ttl}};
+    if (t != nullptr && t->proxiable) body["proxied"] = p.proxied || proxied;
+    if (t != nullptr && !t->data.empty()) body["data"] = p.data;
+    else body["content"] = p.content;
+    if (p.priority) body["priority"] = *p.priority;
+    auto made = create(zone, body);
+    if (made) ++out.added;
+  }
+  return out;
 }
 
 json::object DnsService::toJson(const store::ZoneRow& zone, const store::DnsRecordRow& r) const {

@@ -44,6 +44,18 @@ class DnsService {
 
   boost::json::object toJson(const store::ZoneRow& zone, const store::DnsRecordRow& r) const;
 
+  // GET …/dns_records/export: every record of the zone as a BIND file (bind.h).
+  Result<std::string> exportZone(const store::ZoneRow& zone);
+  // POST …/dns_records/import: each record of the file goes through create()'s rules; those
+  // refused (invalid, conflicting, identical to one already there, outside the zone) are skipped.
+  // `proxied` proxies every proxiable record (Cloudflare's form field); a line's
+  // "cf_tags=cf-proxied:true" proxies that one. A malformed file is refused whole (line named).
+  struct Imported {
+    int64_t added = 0;
+    int64_t parsed = 0;
+  };
+  Result<Imported> importZone(const store::ZoneRow& zone, std::string_view text, bool proxied);
+
  private:
   // The record a body describes: on top of `base` (PATCH), or from nothing (POST, PUT).
   Result<store::DnsRecordRow> read(const store::ZoneRow& zone, const boost::json::object& body,

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveSharedServer } from './lib/server.mjs';
 import {
+  Cloudflare,
   Cleanup,
   HEX32,
   NO_PERMISSION_CODES,
@@ -281,5 +282,59 @@ describe('DNS records: permissions', () => {
     await c.dns.records.delete(r.id, { zone_id: zone.id });
     await denied(c.dns.records.create({ zone_id: other.id, type: 'A', name: 'edit', content: '192.0.2.55' }));
     await denied(c.zones.edit({ zone_id: zone.id, paused: true }));
+  });
+});
+
+describe('DNS records: BIND export and import', () => {
+  let from;
+  let to;
+  before(async () => {
+    from = await createZone(admin, cleanup, A, 'dns-export');
+    to = await createZone(admin, cleanup, A, 'dns-import');
+    const z = from.id;
+    await admin.dns.records.create({ zone_id: z, type: 'A', name: '@', content: '192.0.2.1', proxied: true, ttl: 1 });
+    await admin.dns.records.create({ zone_id: z, type: 'CNAME', name: 'www', content: from.name, ttl: 300 });
+    await admin.dns.records.create({ zone_id: z, type: 'MX', name: '@', content: 'mx.example.net', priority: 5, ttl: 3600 });
+    await admin.dns.records.create({ zone_id: z, type: 'TXT', name: '@', content: `v=spf1 ${'x'.repeat(300)} "q" ~all`, ttl: 600 });
+    await admin.dns.records.create({ zone_id: z, type: 'SRV', name: '_sip._tcp', data: { priority: 10, weight: 5, port: 5060, target: 'sip.example.net' } });
+    await admin.dns.records.create({ zone_id: z, type: 'CAA', name: '@', data: { flags: 0, tag: 'issue', value: 'letsencrypt.org' } });
+  });
+
+  const shape = (r) => ({ type: r.type, name: r.name.slice(0, -(r.zone_name.length)), content: r.content.replaceAll(r.zone_name, 'ZONE'), ttl: r.ttl, proxied: r.proxied, priority: r.priority ?? null });
+  const sorted = (rs) => rs.map(shape).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+  test('export is a BIND file; importing it elsewhere recreates the same records', async () => {
+    const text = await admin.dns.records.export({ zone_id: from.id });
+    assert.equal(typeof text, 'string');
+    assert.match(text, new RegExp(`^${from.name.replaceAll('.', '\\.')}\\.\\t1\\tIN\\tA\\t192\\.0\\.2\\.1 ; cf_tags=cf-proxied:true$`, 'm'));
+    assert.match(text, /\tIN\tSOA\t/);
+    const res = await raw(srv.apiBase, 'GET', `/zones/${from.id}/dns_records/export`, { token: B.api_token });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/plain/);
+
+    const zoneFile = text.replaceAll(`${from.name}.`, `${to.name}.`);
+    const done = await admin.dns.records.import({ zone_id: to.id, file: await Cloudflare.toFile(Buffer.from(zoneFile), 'zone.txt') });
+    assert.deepEqual(done, { recs_added: 6, total_records_parsed: 6 });
+    const a = await collect(admin.dns.records.list({ zone_id: from.id }));
+    const b = await collect(admin.dns.records.list({ zone_id: to.id }));
+    assert.deepEqual(sorted(b), sorted(a));
+    // Importing again adds nothing: every record is identical to one already there.
+    const again = await admin.dns.records.import({ zone_id: to.id, file: await Cloudflare.toFile(Buffer.from(zoneFile), 'zone.txt') });
+    assert.deepEqual(again, { recs_added: 0, total_records_parsed: 6 });
+  });
+
+  test('import: proxied=true proxies what can be; a malformed file is refused whole, naming its line', async () => {
+    const zone = await createZone(admin, cleanup, A, 'dns-import2');
+    const file = `$ORIGIN ${zone.name}.\n$TTL 3600\n@ IN A 192.0.2.7\ntxt IN TXT "hello"\nother.invalid. IN A 192.0.2.8\n`;
+    const done = await admin.dns.records.import({ zone_id: zone.id, file: await Cloudflare.toFile(Buffer.from(file), 'z.txt'), proxied: true });
+    assert.deepEqual(done, { recs_added: 2, total_records_parsed: 3 }, 'a record outside the zone is skipped');
+    const rows = await collect(admin.dns.records.list({ zone_id: zone.id }));
+    assert.equal(rows.find((r) => r.type === 'A').proxied, true);
+    assert.equal(rows.find((r) => r.type === 'TXT').proxied, false);
+    assert.equal(rows.find((r) => r.type === 'A').ttl, 3600);
+    const err = await expectApiError(admin.dns.records.import({ zone_id: zone.id, file: await Cloudflare.toFile(Buffer.from('ok IN A 192.0.2.1\nbad IN A\n'), 'z.txt') }), 400, [1004]);
+    assert.match(JSON.stringify(err.errors), /line 2/);
+    assert.equal((await collect(admin.dns.records.list({ zone_id: zone.id }))).length, 2, 'nothing of the bad file was added');
+    await expectApiError(admin.dns.records.import({ zone_id: zone.id, proxied: true }), 400);
   });
 });

@@ -308,6 +308,8 @@ ${server.logTail(8)}`);
         return { name: `a1-mut-${hex32().slice(0, 12)}.example.com`, account: { id: acct } };
       case 'PATCH /zones/{zone_id}':
         return { paused: true };
+      case 'POST /zones/{zone_id}/dns_records/import':
+        return { multipart: [['file', { bytes: Buffer.from(`a1-imp-${hex32().slice(0, 12)} IN TXT "a1 import"\n`), filename: 'zone.txt', type: 'text/plain' }]] };
       case 'POST /zones/{zone_id}/dns_records':
         return { type: 'TXT', name: `a1-mut-${hex32().slice(0, 12)}`, content: 'a1 must not exist' };
       case 'PUT /zones/{zone_id}/dns_records/{dns_record_id}':
@@ -504,7 +506,10 @@ ${server.logTail(8)}`);
       const r = await request(server.port, route.method, target, sendOpts(body, headers)).catch((e) => ({ body: String(e) }));
       await afterRequest(`control ${route.method} ${target} with ${k}${bodyText(body)}`);
       // The blob route answers the original bytes, not an envelope.
-      const ok = route.path.endsWith('/blob') ? r.status === 200 && /^image\/png/.test(r.headers?.['content-type'] || '') : r.status === 200 && r.json?.success === true;
+      // The DNS export answers a BIND file.
+      const ok = route.path.endsWith('/blob') ? r.status === 200 && /^image\/png/.test(r.headers?.['content-type'] || '')
+        : route.path.endsWith('/dns_records/export') ? r.status === 200 && /^text\/plain/.test(r.headers?.['content-type'] || '') && /\tIN\tSOA\t/.test(r.body || '')
+          : r.status === 200 && r.json?.success === true;
       t.check(`control: ${route.method} ${route.path} with a valid ${k === 'key' ? 'Global API Key' : `${k} token`} → 200`, ok,
         () => describe(`${route.method} ${target}${bodyText(body)}`, r));
     }

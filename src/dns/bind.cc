@@ -1,0 +1,416 @@
+#include "dns/bind.h"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "api/errors.h"
+#include "base/time_util.h"
+#include "dns/record_types.h"
+
+namespace nubis::dns {
+namespace json = boost::json;
+namespace {
+
+struct Token {
+  std::string text;
+  bool quoted = false;
+};
+
+struct Line {
+  int number = 0;          // of its first physical line
+  bool blank_owner = false;  // began with whitespace: the previous owner's record
+  std::vector<Token> tokens;
+  std::string comment;     // every comment of the logical line, joined
+};
+
+ApiError bad(int line, const std::string& what) {
+  return api::error(api::Err::DnsValidation,
+                    "zone file line " + std::to_string(line) + ": " + what);
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Splits the text into logical lines: comments cut, parentheses joined, quotes kept together.
+Result<std::vector<Line>> lex(std::string_view text) {
+  std::vector<Line> lines;
+  Line cur;
+  int line_no = 1;
+  int depth = 0;
+  bool line_start = true;
+  cur.number = 1;
+  auto flush = [&]() {
+    if (!cur.tokens.empty()) lines.push_back(std::move(cur));
+    cur = Line{};
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line_no;
+      ++i;
+      if (depth == 0) {
+        flush();
+        cur.number = line_no;
+        line_start = true;
+      }
+      continue;
+    }
+    if (c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t') {
+      if (line_start && depth == 0 && cur.tokens.empty()) cur.blank_owner = true;
+      line_start = false;
+      ++i;
+      continue;
+    }
+    line_start = false;
+    if (c == ';') {
+      const size_t end = text.find('\n', i);
+      const std::string_view comment =
+          text.substr(i + 1, end == std::string_view::npos ? std::string_view::npos : end - i - 1);
+      cur.comment.append(comment).push_back(' ');
+      i = end == std::string_view::npos ? text.size() : end;
+      continue;
+    }
+    if (c == '(') {
+      ++depth;
+      ++i;
+      continue;
+    }
+    if (c == ')') {
+      if (depth == 0) return bad(line_no, "')' without '('");
+      --depth;
+      ++i;
+      continue;
+    }
+    if (cur.tokens.empty()) cur.number = line_no;
+    Token t;
+    if (c == '"') {
+      t.quoted = true;
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        const char q = text[i];
+        if (q == '\\' && i + 1 < text.size()) {
+          t.text.push_back(text[i + 1]);
+          i += 2;
+          continue;
+        }
+        if (q == '"') {
+          closed = true;
+          ++i;
+          break;
+        }
+        if (q == '\n') break;
+        t.text.push_back(q);
+        ++i;
+      }
+      if (!closed) return bad(line_no, "unterminated quoted string");
+    } else {
+      // A quote inside a bare token stays in it (SVCB parameters: alpn="h3,h2").
+      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) &&
+             text[i] != ';' && text[i] != '(' && text[i] != ')') {
+        t.text.push_back(text[i]);
+        ++i;
+      }
+    }
+    cur.tokens.push_back(std::move(t));
+  }
+  if (depth != 0) return bad(line_no, "'(' without ')'");
+  flush();
+  return lines;
+}
+
+// A TTL: seconds, or BIND's units (1h30m, 2d, 1w).
+std::optional<int64_t> parseTtl(std::string_view s) {
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return std::nullopt;
+  int64_t total = 0, n = 0;
+  bool digits = false;
+  for (char c : s) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      n = n * 10 + (c - '0');
+      digits = true;
+      if (n > 2'147'483'647) return std::nullopt;
+      continue;
+    }
+    int64_t unit = 0;
+    switch (std::tolower(static_cast<unsigned char>(c))) {
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 604800; break;
+      default: return std::nullopt;
+    }
+    if (!digits) return std::nullopt;
+    total += n * unit;
+    n = 0;
+    digits = false;
+  }
+  total += n;
+  if (total > 2'147'483'647) return std::nullopt;
+  return total;
+}
+
+// An owner or target name made absolute (no trailing dot in the result).
+std::string absolute(std::string_view name, std::string_view origin) {
+  if (name == "@") return std::string(origin);
+  if (!name.empty() && name.back() == '.') return std::string(name.substr(0, name.size() - 1));
+  return std::string(name) + "." + std::string(origin);
+}
+
+bool isHostType(std::string_view type) {
+  return type == "CNAME" || type == "NS" || type == "PTR";
+}
+
+// Trailing dot for a host in presentation form ("." stays ".").
+std::string dotted(std::string_view host) {
+  if (host == "." || host.empty()) return ".";
+  return std::string(host) + ".";
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+Status readRdata(ParsedRecord& r, const RecordType& t, const std::vector<Token>& rd,
+                 std::string_view origin) {
+  auto need = [&](size_t n) -> Status {
+    if (rd.size() < n) return bad(r.line, r.type + " needs " + std::to_string(n) + " values");
+    return Ok{};
+  };
+  if (t.data.empty()) {
+    if (r.type == "TXT") {
+      if (rd.empty()) return bad(r.line, "TXT needs a value");
+      for (const Token& tok : rd) r.content += tok.text;  // strings join, as resolvers do
+      return Ok{};
+    }
+    size_t at = 0;
+    if (t.needs_priority) {  // MX
+      if (Status st = need(2); !st) return st;
+      auto p = parseTtl(rd[0].text);
+      if (!p || rd[0].text.find_first_not_of("0123456789") != std::string::npos) {
+        return bad(r.line, "MX preference must be a number");
+      }
+      r.priority = *p;
+      at = 1;
+    }
+    if (Status st = need(at + 1); !st) return st;
+    if (rd.size() != at + 1) return bad(r.line, r.type + " takes one value after the type");
+    r.content = t.needs_priority || isHostType(r.type) ? absolute(rd[at].text, origin)
+                                                       : rd[at].text;
+    return Ok{};
+  }
+  size_t at = 0;
+  if (t.needs_priority) {  // URI: priority, then its data
+    if (Status st = need(1); !st) return st;
+    auto p = parseTtl(rd[0].text);
+    if (!p || rd[0].text.find_first_not_of("0123456789") != std::string::npos) {
+      return bad(r.line, "URI priority must be a number");
+    }
+    r.priority = *p;
+    at = 1;
+  }
+  for (size_t f = 0; f < t.data.size(); ++f) {
+    const DataField& field = t.data[f];
+    const bool last = f + 1 == t.data.size();
+    if (at >= rd.size()) {
+      if (last && field.kind == FieldKind::kText) {  // SVCB/HTTPS without parameters
+        r.data[field.name] = "";
+        break;
+      }
+      return bad(r.line, r.type + " is missing its " + std::string(field.name));
+    }
+    switch (field.kind) {
+      case FieldKind::kUint: {
+        const std::string& s = rd[at++].text;
+        if (s.empty() || s.size() > 10 || s.find_first_not_of("0123456789") != std::string::npos) {
+          return bad(r.line, r.type + " " + std::string(field.name) + " must be a number");
+        }
+        r.data[field.name] = std::stoll(s);
+        break;
+      }
+      case FieldKind::kHost:
+        r.data[field.name] = rd[at].text == "." ? std::string(".") : absolute(rd[at].text, origin);
+        ++at;
+        break;
+      case FieldKind::kQuoted:
+      case FieldKind::kTag:
+        r.data[field.name] = rd[at++].text;
+        break;
+      case FieldKind::kHex:
+      case FieldKind::kBase64:
+      case FieldKind::kText: {
+        // The last field takes the rest of the line (keys and digests are often split).
+        std::string joined;
+        const bool spaced = field.kind == FieldKind::kText;
+        while (at < rd.size() && (last || joined.empty())) {
+          if (!joined.empty() && spaced) joined.push_back(' ');
+          joined += rd[at].quoted && spaced ? quoted(rd[at].text) : rd[at].text;
+          ++at;
+        }
+        r.data[field.name] = joined;
+        break;
+      }
+    }
+  }
+  if (at != rd.size()) return bad(r.line, r.type + " has more values than it takes");
+  return Ok{};
+}
+
+}  // namespace
+
+Result<ParsedZone> parseZoneFile(std::string_view text, std::string_view zone) {
+  if (text.size() > kMaxImportBytes) {
+    return api::error(api::Err::DnsValidation, "zone file is over " +
+                                                   std::to_string(kMaxImportBytes) + " bytes");
+  }
+  auto lines = lex(text);
+  if (!lines) return lines.error();
+  ParsedZone out;
+  std::string origin(zone);
+  std::optional<int64_t> default_ttl;
+  std::string previous_owner;
+  for (const Line& l : *lines) {
+    const auto& tk = l.tokens;
+    const std::string first = upper(tk[0].text);
+    if (!tk[0].quoted && first == "$ORIGIN") {
+      if (tk.size() != 2) return bad(l.number, "$ORIGIN takes one name");
+      origin = absolute(tk[1].text, origin);
+      continue;
+    }
+    if (!tk[0].quoted && first == "$TTL") {
+      if (tk.size() != 2) return bad(l.number, "$TTL takes one value");
+      default_ttl = parseTtl(tk[1].text);
+      if (!default_ttl) return bad(l.number, "$TTL is not a time");
+      continue;
+    }
+    if (!tk[0].quoted && !first.empty() && first[0] == '$') {
+      return bad(l.number, first + " is not supported (only $ORIGIN and $TTL)");
+    }
+    ParsedRecord r;
+    r.line = l.number;
+    size_t at = 0;
+    if (l.blank_owner) {
+      if (previous_owner.empty()) return bad(l.number, "a record without an owner name");
+      r.name = previous_owner;
+    } else {
+      r.name = absolute(tk[0].text, origin);
+      at = 1;
+    }
+    previous_owner = r.name;
+    std::optional<int64_t> ttl;
+    for (int k = 0; k < 2 && at < tk.size(); ++k) {  // [ttl] [class] in either order
+      const std::string u = upper(tk[at].text);
+      if (u == "IN") {
+        ++at;
+      } else if (u == "CH" || u == "HS" || u == "CS") {
+        return bad(l.number, "class " + u + " is not supported (only IN)");
+      } else if (auto t = parseTtl(tk[at].text); t && !ttl) {
+        ttl = t;
+        ++at;
+      }
+    }
+    if (at >= tk.size()) return bad(l.number, "no record type");
+    r.type = upper(tk[at++].text);
+    r.ttl = ttl.value_or(default_ttl.value_or(1));
+    r.proxied = l.comment.find("cf-proxied:true") != std::string::npos;
+    if (r.type == "SOA") {
+      ++out.skipped_soa;
+      continue;
+    }
+    const RecordType* t = recordType(r.type);
+    if (t == nullptr || !t->supported) {
+      return bad(l.number, "record type " + r.type + " is not supported here");
+    }
+    const std::vector<Token> rdata(tk.begin() + static_cast<std::ptrdiff_t>(at), tk.end());
+    if (Status st = readRdata(r, *t, rdata, origin); !st) return st.error();
+    if (out.records.size() >= kMaxImportRecords) {
+      return bad(l.number, "more than " + std::to_string(kMaxImportRecords) + " records");
+    }
+    out.records.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::string exportZone(const store::ZoneRow& zone, const std::vector<store::DnsRecordRow>& records,
+                       int64_t now_micros) {
+  std::string out;
+  out += ";;\n;; Domain:     " + zone.name + ".\n;; Exported:   " +
+         timeutil::formatMicros(now_micros) + "\n;;\n";
+  out +=
+      ";; This file is intended for use for informational and archival\n"
+      ";; purposes ONLY and MUST be edited before use on a production\n"
+      ";; DNS server. Exported by Nubis; import it with POST .../dns_records/import.\n;;\n";
+  out += ";; SOA Record\n" + zone.name + ".\t3600\tIN\tSOA\tada.ns.cloudflare.com. " +
+         "dns.cloudflare.com. 2050000000 10000 2400 604800 3600\n";
+  std::map<std::string, std::vector<const store::DnsRecordRow*>> by_type;
+  for (const auto& r : records) by_type[r.type].push_back(&r);
+  for (const auto& [type, rows] : by_type) {
+    out += "\n;; " + type + " Records\n";
+    const RecordType* t = recordType(type);
+    for (const store::DnsRecordRow* r : rows) {
+      std::string rdata;
+      if (t != nullptr && !t->data.empty()) {
+        boost::system::error_code ec;
+        json::value v = json::parse(r->data_json, ec);
+        const json::object empty;
+        const json::object& data = !ec && v.is_object() ? v.as_object() : empty;
+        if (t->needs_priority && r->priority) rdata = std::to_string(*r->priority);
+        for (const DataField& f : t->data) {
+          const json::value* fv = data.if_contains(f.name);
+          std::string piece;
+          if (fv == nullptr) {
+            piece = "";
+          } else if (fv->is_int64()) {
+            piece = std::to_string(fv->as_int64());
+          } else if (fv->is_string()) {
+            const std::string_view s = fv->as_string();
+            piece = f.kind == FieldKind::kHost     ? dotted(s)
+                    : f.kind == FieldKind::kQuoted ? quoted(s)
+                                                   : std::string(s);
+          }
+          if (piece.empty()) continue;
+          if (!rdata.empty()) rdata.push_back(' ');
+          rdata += piece;
+        }
+      } else if (type == "TXT") {
+        // Strings of at most 255 bytes, as the wire format holds them.
+        for (size_t i = 0; i < r->content.size() || i == 0; i += 255) {
+          if (!rdata.empty()) rdata.push_back(' ');
+          rdata += quoted(r->content.substr(i, 255));
+          if (r->content.empty()) break;
+        }
+      } else if (type == "MX") {
+        rdata = std::to_string(r->priority.value_or(0)) + " " + dotted(r->content);
+      } else if (isHostType(type)) {
+        rdata = dotted(r->content);
+      } else {
+        rdata = r->content;
+      }
+      out += r->name + ".\t" + std::to_string(r->ttl) + "\tIN\t" + type + "\t" + rdata;
+      if (t != nullptr && t->proxiable) {
+        out += std::string(" ; cf_tags=cf-proxied:") + (r->proxied ? "true" : "false");
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace nubis::dns
