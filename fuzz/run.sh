@@ -18,7 +18,7 @@ BUILD=$ROOT/build-fuzz
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
 ALL_TARGETS=(http1_request multipart json_body token_policy cidr rfc3339 flexible_options svg_sanitize
-  signed_url image_probe)
+  signed_url image_probe dns_zone_file dns_record_body)
 read -r -a TARGETS <<<"${FUZZ_TARGETS:-${ALL_TARGETS[*]}}"
 
 # Largest input per target: HTTP needs room past the 16 KiB header limit.

@@ -43,6 +43,9 @@ runScript('r1_malformed', async (t) => {
     body: { name: 'r1 put target', policies: [{ effect: 'allow', permission_groups: [{ id: '8acbe5bb0d54464ab867149d7f7cf8ac' }], resources: { [`com.cloudflare.api.user.${uid}`]: '*' } }] },
   })).result.id;
 
+  // A zone whose DNS record route takes the JSON corpus below.
+  const dnsZone = (await apiOk(server, 'POST', '/zones', { body: { name: `r1-dns-${Date.now().toString(16)}.example.com`, account: { id: acct } } })).result.id;
+
   const cases = [];
   // add(name, bytes, {api, expect, gapMs, halfClose, note})
   //   expect: undefined (generic criteria only) | 'reject' (no 2xx: a 4xx answer or a close) |
@@ -305,6 +308,7 @@ runScript('r1_malformed', async (t) => {
     { label: 'PUT /accounts/{id}', method: 'PUT', target: `${V4}/accounts/${acct}`, limit: 16 * 1024 },
     { label: 'PUT /user/tokens/{id}', method: 'PUT', target: `${V4}/user/tokens/${putTok}`, limit: 64 * 1024 },
     { label: 'POST /accounts/{id}/tokens', method: 'POST', target: `${V4}/accounts/${acct}/tokens`, limit: 64 * 1024 },
+    { label: 'POST /zones/{id}/dns_records', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records`, limit: 16 * 1024 },
   ];
   const splitHead = (buf) => {
     const i = buf.indexOf('\r\n\r\n') + 4;
@@ -564,6 +568,36 @@ runScript('r1_malformed', async (t) => {
     add('multipart: nested multipart/mixed as the file', mpReq(CT, form(filePart(bnd, 'file', Buffer.from(`--inner${CRLF}Content-Type: image/png${CRLF}${CRLF}x${CRLF}--inner--`), 'multipart/mixed'), close())), { expect: (r) => (r.status === 415 || r.status === 400 ? null : `expected 415 or 400, got ${r.status}`) });
     add('multipart: Content-Length larger than the body sent', mpReq(CT, form(filePart(), close()), [['Content-Length', '999999']]), { expect: ['reject'] });
     add('multipart: labelled application/x-www-form-urlencoded', mpReq('application/x-www-form-urlencoded', 'file=abc'), { expect: [400, 415] });
+  }
+
+  // ---------------------------------------------------------------- DNS record bodies
+  {
+    const dnsRt = jsonRoutes[jsonRoutes.length - 1];
+    const rec = (o) => JSON.stringify({ type: 'A', name: `r1-${hex32().slice(0, 8)}`, content: '192.0.2.1', ...o });
+    for (const [label, body] of [
+      ['type a number', rec({ type: 1 })],
+      ['type null', rec({ type: null })],
+      ['name an object', rec({ name: { a: 1 } })],
+      ['name 300 characters', rec({ name: 'n'.repeat(300) })],
+      ['content an array', rec({ content: ['192.0.2.1'] })],
+      ['content 10,000 characters', rec({ type: 'TXT', content: 't'.repeat(10000) })],
+      ['ttl a string', rec({ ttl: '3600' })],
+      ['ttl 1e400', rec({ ttl: 1e400 }).replace('null', '1e400')],
+      ['ttl negative', rec({ ttl: -1 })],
+      ['ttl a fraction', rec({ ttl: 60.5 })],
+      ['proxied a string', rec({ proxied: 'true' })],
+      ['priority -1 on MX', rec({ type: 'MX', content: 'mx.example.com', priority: -1 })],
+      ['priority 65536 on MX', rec({ type: 'MX', content: 'mx.example.com', priority: 65536 })],
+      ['data an array on SRV', rec({ type: 'SRV', content: undefined, data: [] })],
+      ['data with a string port', rec({ type: 'SRV', content: undefined, data: { priority: 1, weight: 1, port: '80', target: 'x.example.com' } })],
+      ['data nested 64 deep', rec({ type: 'CAA', content: undefined, data: JSON.parse('{"a":'.repeat(64) + '1' + '}'.repeat(64)) })],
+      ['tags not an array', rec({ tags: 'a:b' })],
+      ['tags of numbers', rec({ tags: [1, 2] })],
+      ['comment an object', rec({ comment: {} })],
+      ['NUL in content', rec({ type: 'TXT', content: 'a\u0000b' })],
+    ])
+      add(`DNS record body: ${label}`, jsonReq(dnsRt, body), { expect: (r) => (r.status === 400 ? null : `expected 400, got ${r.status}`) });
+    add('DNS record body: control', jsonReq(dnsRt, rec({})), { expect: [200] });
   }
 
   // ---------------------------------------------------------------- HTTP/1.0 and pipelining
