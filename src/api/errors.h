@@ -48,6 +48,7 @@ namespace nubis::api {
   X(ZoneExists, 400, 1061, " already exists")                                                    \
   X(ZoneNotFound, 404, 1001, "Invalid zone identifier")                                          \
   X(ZoneValidation, 400, 1099, "")                                                               \
+  X(CertPackNotFound, 404, 1003, "Certificate pack not found")                                   \
   /* DNS records (API-SURFACE.md §4.7, §7: codes seen in clients' issue trackers). */            \
   X(DnsValidation, 400, 1004, "DNS Validation Error: ")                                          \
   X(DnsRecordNotFound, 404, 81044, "Record does not exist.")                                     \

@@ -28,6 +28,7 @@
 #include "http/worker_pool.h"
 #include "images/delivery_handler.h"
 #include "images/pipeline/pipeline.h"
+#include "ssl/local_ca.h"
 #include "store/fs/blob_store.h"
 #include "store/fs/file_io.h"
 #include "store/fs/variant_cache.h"
@@ -105,6 +106,7 @@ struct App::Impl {
   std::unique_ptr<images::Delivery> delivery_core;
   std::unique_ptr<http::WorkerPool> render_pool;
   std::unique_ptr<images::DeliveryHandler> delivery;
+  std::unique_ptr<ssl::LocalCa> ca;
   std::unique_ptr<Services> services;
   std::unique_ptr<api::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> server;
@@ -115,6 +117,34 @@ struct App::Impl {
 
   Impl(const Config& c, const Clock& cl, Random& r, Logger& l) : config(c), clock(cl), rng(r), log(l) {}
 };
+
+namespace {
+
+// The certificate packs' CA: DIR/ca.key (0600) and DIR/ca.pem, made on the first start and kept,
+// so certificates issued before a restart still chain to it.
+Result<std::unique_ptr<ssl::LocalCa>> openLocalCa(const std::string& dir, const Clock& clock) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ApiError::internal("cannot create " + dir + ": " + std::strerror(errno));
+  }
+  auto key = store::fsio::readFile(dir + "/ca.key");
+  if (!key) return key.error();
+  auto cert = store::fsio::readFile(dir + "/ca.pem");
+  if (!cert) return cert.error();
+  ssl::LocalCa::Pem pem;
+  if (*key && *cert) {
+    pem = {std::move(**key), std::move(**cert)};
+  } else {
+    auto made = ssl::LocalCa::generate(clock.nowMicros());
+    if (!made) return made.error();
+    pem = std::move(*made);
+    // The certificate last: a start that dies in between makes a new pair next time.
+    if (Status st = writeFileDurably(dir + "/ca.key", pem.key, 0600); !st) return st.error();
+    if (Status st = writeFileDurably(dir + "/ca.pem", pem.cert, 0644); !st) return st.error();
+  }
+  return ssl::LocalCa::load(pem);
+}
+
+}  // namespace
 
 App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 App::~App() { stop(); }
@@ -131,6 +161,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   if (!db) return db.error();
   store::ImageStore& image_store = (*db)->images();  // same database and connection
   store::DnsStore& dns_store = (*db)->dns();
+  store::SslStore& ssl_store = (*db)->ssl();
   s.store = std::move(*db);
   s.hasher = std::make_unique<auth::SecretHasher>(*pepper);
   s.authn = std::make_unique<auth::Authenticator>(*s.store, *s.hasher);
@@ -168,8 +199,11 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   s.delivery = std::make_unique<images::DeliveryHandler>(
       *s.images, *s.delivery_core, *s.pool, *s.render_pool, clock,
       config.access_log ? &log : nullptr);
-  s.services = std::make_unique<Services>(*s.store, dns_store, *s.authn, clock, rng, *s.images,
-                                          *s.delivery_core);
+  auto ca = openLocalCa(config.data_dir + "/ca", clock);
+  if (!ca) return ca.error();
+  s.ca = std::move(*ca);
+  s.services = std::make_unique<Services>(*s.store, dns_store, ssl_store, *s.ca, *s.authn,
+                                          clock, rng, *s.images, *s.delivery_core);
   registerAllRoutes(s.router, *s.services);
   Impl* raw = impl.get();
   registerOpsRoutes(s.router, s.metrics, [raw] { return raw->ready.load(); });

@@ -3,6 +3,7 @@
 #include "dns/dns_routes.h"
 #include "identity/identity_routes.h"
 #include "images/image_routes.h"
+#include "ssl/ssl_routes.h"
 #include "tokens/token_routes.h"
 #include "zones/zone_routes.h"
 
@@ -17,6 +18,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   zones::registerRoutes(router, s.zones);
   // /zones/{zone_id}/dns_records*
   dns::registerRoutes(router, s.dns);
+  // /zones/{zone_id}/ssl/certificate_packs*
+  ssl::registerRoutes(router, s.ssl, s.store);
   // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*
   images::registerRoutes(router, s.images, s.delivery);
 }

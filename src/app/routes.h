@@ -9,6 +9,7 @@
 #include "dns/dns_service.h"
 #include "images/delivery.h"
 #include "images/images_service.h"
+#include "ssl/ssl_service.h"
 #include "store/store.h"
 #include "tokens/token_service.h"
 #include "zones/zone_service.h"
@@ -16,14 +17,16 @@
 namespace nubis::app {
 
 struct Services {
-  Services(store::Store& s, store::DnsStore& records, auth::Authenticator& a, const Clock& c,
-           Random& r, images::ImagesService& img, images::Delivery& d)
+  Services(store::Store& s, store::DnsStore& records, store::SslStore& packs, ssl::LocalCa& ca,
+           auth::Authenticator& a, const Clock& c, Random& r, images::ImagesService& img,
+           images::Delivery& d)
       : store(s),
         authn(a),
         clock(c),
         tokens(s, a, c, r),
         zones(s, c, r),
         dns(s, records, c, r),
+        ssl(packs, ca, c, r),
         images(img),
         delivery(d) {}
   store::Store& store;
@@ -32,6 +35,7 @@ struct Services {
   tokens::TokenService tokens;
   zones::ZoneService zones;
   dns::DnsService dns;
+  ssl::SslService ssl;
   images::ImagesService& images;
   images::Delivery& delivery;
 };

@@ -66,7 +66,9 @@ Result<std::vector<Line>> lex(std::string_view text) {
       ++i;
       continue;
     }
-    if (c == ' ' || c == '\t') {
+    // Every blank, not just space and tab: a form feed once stopped the bare-token loop below
+    // without consuming anything (found by fuzz/dns_zone_file.cc).
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
       if (line_start && depth == 0 && cur.tokens.empty()) cur.blank_owner = true;
       line_start = false;
       ++i;

@@ -83,6 +83,10 @@ TEST(BindParse, RefusesMalformedFilesNamingTheLine) {
     EXPECT_NE(z.error().message.find(word), std::string::npos) << text << ": " << z.error().message;
   }
   EXPECT_FALSE(parseZoneFile(std::string(kMaxImportBytes + 1, ' '), "example.com").ok());
+  // Form feeds and vertical tabs are blanks like any other (this input once looped forever).
+  auto ff = parseZoneFile("www\fIN\vA\f192.0.2.1\n", "example.com");
+  ASSERT_TRUE(ff.ok()) << ff.error().message;
+  EXPECT_EQ(ff->records.at(0).content, "192.0.2.1");
 }
 
 TEST(BindExport, ParsesBackToTheSameRecords) {

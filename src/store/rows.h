@@ -90,6 +90,26 @@ struct DnsRecordRow {
   int64_t modified_on = 0;
 };
 
+// ---- SSL/TLS certificate packs (API-SURFACE.md §4.8)
+
+// A zone's certificate pack and its certificates. The certificates are kept as the JSON array
+// the API returns (each with its PEM, which the API does not show): a pack's certificates are
+// always read and written with it.
+struct CertPackRow {
+  std::string id;                  // UUID
+  std::string zone_id;
+  std::string type;                // universal | advanced
+  std::string hosts_json = "[]";
+  std::string status;              // pending_validation | active | ...
+  int64_t validity_days = 90;
+  std::string validation_method;   // txt | http | email
+  std::string certificate_authority;
+  bool cloudflare_branding = false;
+  std::string primary_certificate;  // id of the first certificate
+  std::string certificates_json = "[]";
+  int64_t created_on = 0;
+};
+
 // ---- Cloudflare Images (IMAGES.md §A.1, A.3-A.5)
 
 // One hosted image. The bytes live in the BlobStore under content_hash; several rows (of any

@@ -338,3 +338,65 @@ describe('DNS records: BIND export and import', () => {
     await expectApiError(admin.dns.records.import({ zone_id: zone.id, proxied: true }), 400);
   });
 });
+
+describe('SSL/TLS certificate packs', () => {
+  let zone;
+  before(async () => {
+    zone = await createZone(admin, cleanup, A, 'ssl');
+  });
+
+  test('a pending zone has a universal pack pending validation; active once the zone is', async () => {
+    const pending = await collect(admin.ssl.certificatePacks.list({ zone_id: zone.id, status: 'all' }));
+    assert.equal(pending.length, 1);
+    assert.equal(pending[0].type, 'universal');
+    assert.equal(pending[0].status, 'pending_validation');
+    assert.deepEqual(await collect(admin.ssl.certificatePacks.list({ zone_id: zone.id })), [], 'without status=all: active packs only');
+    await admin.zones.activationCheck.trigger({ zone_id: zone.id });
+    const active = await collect(admin.ssl.certificatePacks.list({ zone_id: zone.id }));
+    assert.equal(active.length, 1);
+    assert.equal(active[0].id, pending[0].id, 'the same pack, now active');
+    assert.equal(active[0].status, 'active');
+    assert.equal(active[0].certificates[0].status, 'active');
+    const one = await admin.ssl.certificatePacks.get(active[0].id, { zone_id: zone.id });
+    assert.equal(one.id, active[0].id);
+  });
+
+  test('order an advanced pack: issued with its hosts; refusals name the field; delete', async () => {
+    const pack = await admin.ssl.certificatePacks.create({
+      zone_id: zone.id, type: 'advanced', hosts: [zone.name, `*.${zone.name}`, `api.${zone.name}`],
+      validation_method: 'txt', validity_days: 30, certificate_authority: 'google', cloudflare_branding: false,
+    });
+    assert.equal(pack.type, 'advanced');
+    assert.equal(pack.validity_days, 30);
+    assert.equal(pack.certificate_authority, 'google');
+    assert.deepEqual(pack.certificates[0].hosts, [zone.name, `*.${zone.name}`, `api.${zone.name}`]);
+    const days = (Date.parse(pack.certificates[0].expires_on) - Date.parse(pack.certificates[0].uploaded_on)) / 86400e3;
+    assert.ok(days > 29.9 && days <= 30, `validity ${days} days`);
+    for (const [body, word] of [
+      [{ hosts: ['other.example'] }, 'hosts'],
+      [{ validity_days: 31 }, 'validity_days'],
+      [{ validation_method: 'dns' }, 'validation_method'],
+      [{ certificate_authority: 'digicert' }, 'certificate_authority'],
+      [{ type: 'universal' }, 'type'],
+    ]) {
+      const err = await expectApiError(admin.ssl.certificatePacks.create({
+        zone_id: zone.id, type: 'advanced', hosts: [zone.name], validation_method: 'txt', validity_days: 90, certificate_authority: 'lets_encrypt', ...body,
+      }), 400);
+      assert.match(JSON.stringify(err.errors), new RegExp(word));
+    }
+    const all = await collect(admin.ssl.certificatePacks.list({ zone_id: zone.id, status: 'all' }));
+    assert.equal(all.length, 2);
+    const universal = all.find((p) => p.type === 'universal');
+    await expectApiError(admin.ssl.certificatePacks.delete(universal.id, { zone_id: zone.id }), 400);
+    await admin.ssl.certificatePacks.delete(pack.id, { zone_id: zone.id });
+    await expectApiError(admin.ssl.certificatePacks.get(pack.id, { zone_id: zone.id }), 404);
+  });
+
+  test('SSL Read on the zone lists packs but cannot order; DNS Write cannot read them', async () => {
+    const read = tokenClient(srv.apiBase, (await createUserToken(admin, cleanup, { policies: [allow([PG.SSL_READ], { [zoneRes(zone.id)]: '*' })] })).value);
+    assert.ok((await collect(read.ssl.certificatePacks.list({ zone_id: zone.id, status: 'all' }))).length >= 1);
+    await expectApiError(read.ssl.certificatePacks.create({ zone_id: zone.id, type: 'advanced', hosts: [zone.name], validation_method: 'txt', validity_days: 90, certificate_authority: 'lets_encrypt' }), 403, NO_PERMISSION_CODES);
+    const dns = tokenClient(srv.apiBase, (await createUserToken(admin, cleanup, { policies: [allow([PG.DNS_WRITE], { [zoneRes(zone.id)]: '*' })] })).value);
+    await expectApiError(dns.ssl.certificatePacks.list({ zone_id: zone.id }).then((p) => p.result), 403, NO_PERMISSION_CODES);
+  });
+});

@@ -176,6 +176,31 @@ describe('seed 004 (make API calls)', () => {
   }
 });
 
+// PS C:\> Invoke-RestMethod -URI 'https://api.cloudflare.com/client/v4/zones/{zone_id}/ssl/certificate_packs?ssl_status=all'
+//   -Method 'GET' -ContentType 'application/json' -Headers @{'X-Auth-Email'='<EMAIL>';'X-Auth-Key'='<API_KEY>'}
+// Invoke-RestMethod sends the -ContentType header on a GET; the answer is the seed's shape.
+describe('seed 004 (certificate packs, PowerShell)', () => {
+  test('GET …/ssl/certificate_packs?ssl_status=all with e-mail + key lists the universal pack', async () => {
+    const res = await send(`${CF}/zones/${zone.id}/ssl/certificate_packs?ssl_status=all`, {
+      headers: { 'Content-Type': 'application/json', 'X-Auth-Email': B.email, 'X-Auth-Key': B.global_api_key, 'User-Agent': 'Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1' },
+    });
+    assert.equal(res.status, 200, res.text);
+    assertJsonEnvelope(res);
+    const [pack] = res.body.result;
+    assert.equal(res.body.result.length, 1);
+    assert.equal(pack.type, 'universal');
+    assert.deepEqual([...pack.hosts].sort(), [`*.${zone.name}`, zone.name].sort());
+    assert.equal(pack.primary_certificate, pack.certificates[0].id);
+    for (const k of ['id', 'status', 'created_on', 'validity_days', 'validation_method', 'certificate_authority']) assert.ok(k in pack, k);
+    const cert = pack.certificates[0];
+    for (const k of ['issuer', 'signature', 'status', 'bundle_method', 'zone_id', 'uploaded_on', 'modified_on', 'expires_on', 'priority']) assert.ok(k in cert, k);
+    assert.equal(cert.signature, 'ECDSAWithSHA384');
+    assert.equal(cert.zone_id, zone.id);
+    assert.ok(Date.parse(cert.expires_on) - Date.parse(cert.uploaded_on) >= 89 * 86400e3);
+    const ri = res.body.result_info;
+    assert.deepEqual(ri, { page: 1, per_page: 20, count: 1, total_count: 1, total_pages: 1 });
+  });
+});
+
 // Seeds 000 and 001 (curl -X POST ".../accounts/<ACCOUNT_ID>/images/v1" -H "Authorization: Bearer
-// <API_TOKEN>" -F file=@...) are Images uploads, not part of this milestone.
-// The PowerShell Invoke-RestMethod lines of seed 004 (certificate packs) are not curl lines.
+// <API_TOKEN>" -F file=@...) are in images.test.mjs.

@@ -119,6 +119,7 @@ ${server.logTail(8)}`);
   const mkZone = async (label) =>
     (await apiOk(server, 'POST', '/zones', { body: { name: `a1-${label}-${hex32().slice(0, 10)}.example.com`, account: { id: acct } } })).result.id;
   const zone1 = await mkZone('z1');
+  const zone1Name = (await apiOk(server, 'GET', `/zones/${zone1}`)).result.name;
   const zone2 = await mkZone('z2');
   const membershipId = (await apiOk(server, 'GET', '/memberships')).result[0].id;
 
@@ -142,6 +143,10 @@ ${server.logTail(8)}`);
   const mkRecord = async (label) =>
     (await apiOk(server, 'POST', `/zones/${zone1}/dns_records`, { body: { type: 'TXT', name: `a1-${label}-${hex32().slice(0, 8)}`, content: `a1 ${label}` } })).result.id;
   const pathRecord = await mkRecord('path');
+  // SSL fixtures: an advanced pack of zone1 for the {certificate_pack_id} routes; fresh ones for deletes.
+  const orderBody = () => ({ type: 'advanced', hosts: [`a1-${hex32().slice(0, 8)}.${zone1Name}`], validation_method: 'txt', validity_days: 90, certificate_authority: 'lets_encrypt' });
+  const mkPack = async () => (await apiOk(server, 'POST', `/zones/${zone1}/ssl/certificate_packs/order`, { body: orderBody() })).result.id;
+  const pathPack = await mkPack();
   const pathImageId = await mkImage('path');
   const pathVariant = await mkVariant('a1path');
   const pathKey = await mkKey('a1path');
@@ -308,6 +313,8 @@ ${server.logTail(8)}`);
         return { name: `a1-mut-${hex32().slice(0, 12)}.example.com`, account: { id: acct } };
       case 'PATCH /zones/{zone_id}':
         return { paused: true };
+      case 'POST /zones/{zone_id}/ssl/certificate_packs/order':
+        return orderBody();
       case 'POST /zones/{zone_id}/dns_records/import':
         return { multipart: [['file', { bytes: Buffer.from(`a1-imp-${hex32().slice(0, 12)} IN TXT "a1 import"\n`), filename: 'zone.txt', type: 'text/plain' }]] };
       case 'POST /zones/{zone_id}/dns_records':
@@ -327,6 +334,7 @@ ${server.logTail(8)}`);
     membership_id: membershipId,
     image_id: pathImageId,
     dns_record_id: pathRecord,
+    certificate_pack_id: pathPack,
     variant_id: pathVariant,
     signing_key_name: pathKey,
     path: `${hash}/${pathImageId}/public`,
@@ -359,6 +367,7 @@ ${server.logTail(8)}`);
       if (r.path === '/zones/{zone_id}' && r.method === 'DELETE') params.zone_id = await mkZone(`ctl-${k}`);
       if (r.params.includes('image_id') && r.method === 'DELETE') params.image_id = await mkImage(`ctl-${k}`);
       if (r.params.includes('dns_record_id') && r.method === 'DELETE') params.dns_record_id = await mkRecord(`ctl-${k}`);
+      if (r.params.includes('certificate_pack_id') && r.method === 'DELETE') params.certificate_pack_id = await mkPack();
       if (r.params.includes('variant_id') && r.method === 'DELETE') params.variant_id = await mkVariant(`a1ctl${k}`);
       if (r.params.includes('signing_key_name')) params.signing_key_name = r.method === 'DELETE' ? await mkKey(`a1del${k}`) : `a1put${k}`;
       controlParams.set(`${r.method} ${r.path} ${k}`, params);
@@ -379,6 +388,7 @@ ${server.logTail(8)}`);
       `/accounts/${acct}/tokens?per_page=50&include_expired=true`,
       '/zones?per_page=50',
       `/zones/${zone1}/dns_records?per_page=500`,
+      `/zones/${zone1}/ssl/certificate_packs?status=all&per_page=50`,
       '/user',
       '/accounts',
       `/accounts/${acct}`,

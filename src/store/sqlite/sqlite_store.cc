@@ -10,6 +10,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_dns_store.h"
+#include "store/sqlite/sqlite_ssl_store.h"
 #include "store/sqlite/query.h"
 #include "store/sqlite/sqlite_image_store.h"
 
@@ -35,10 +36,12 @@ class DepthGuard {
 SqliteStore::SqliteStore(std::unique_ptr<Connection> conn)
     : conn_(std::move(conn)),
       images_(std::make_unique<SqliteImageStore>(*this, *conn_, mu_)),
-      dns_(std::make_unique<SqliteDnsStore>(*conn_, mu_)) {}
+      dns_(std::make_unique<SqliteDnsStore>(*conn_, mu_)),
+      ssl_(std::make_unique<SqliteSslStore>(*conn_, mu_)) {}
 
 ImageStore& SqliteStore::images() { return *images_; }
 DnsStore& SqliteStore::dns() { return *dns_; }
+SslStore& SqliteStore::ssl() { return *ssl_; }
 
 SqliteStore::~SqliteStore() = default;
 

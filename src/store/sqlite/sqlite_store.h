@@ -32,6 +32,7 @@
 #include "base/result.h"
 #include "store/dns_store.h"
 #include "store/image_store.h"
+#include "store/ssl_store.h"
 #include "store/rows.h"
 #include "store/store.h"
 
@@ -40,6 +41,7 @@ namespace nubis::store::sqlite {
 class Connection;
 class SqliteImageStore;
 class SqliteDnsStore;
+class SqliteSslStore;
 
 class SqliteStore final : public Store {
  public:
@@ -58,6 +60,8 @@ class SqliteStore final : public Store {
   ImageStore& images();
   // The DnsStore over the same database and connection (sqlite_dns_store.h).
   DnsStore& dns();
+  // The SslStore over the same database and connection (sqlite_ssl_store.h).
+  SslStore& ssl();
 
   Status transaction(const std::function<Status(Store&)>& fn) override;
 
@@ -111,6 +115,7 @@ class SqliteStore final : public Store {
   // Shares conn_ and mu_; declared after them so it goes first.
   std::unique_ptr<SqliteImageStore> images_;
   std::unique_ptr<SqliteDnsStore> dns_;
+  std::unique_ptr<SqliteSslStore> ssl_;
 };
 
 }  // namespace nubis::store::sqlite
