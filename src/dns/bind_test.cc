@@ -83,6 +83,12 @@ TEST(BindParse, RefusesMalformedFilesNamingTheLine) {
     EXPECT_NE(z.error().message.find(word), std::string::npos) << text << ": " << z.error().message;
   }
   EXPECT_FALSE(parseZoneFile(std::string(kMaxImportBytes + 1, ' '), "example.com").ok());
+  // Records become JSON: the text must be UTF-8 (a stray 0xE3 once made a record unreadable).
+  auto latin = parseZoneFile("ok IN TXT \"fine \xc3\xa9\"\n_u IN URI 10 1 \"ftp://x\xe3/\"\n", "example.com");
+  ASSERT_FALSE(latin.ok());
+  EXPECT_NE(latin.error().message.find("line 2"), std::string::npos) << latin.error().message;
+  EXPECT_FALSE(parseZoneFile("a IN TXT \"\xed\xa0\x80\"", "example.com").ok()) << "a surrogate";
+  EXPECT_FALSE(parseZoneFile("a IN TXT \"\xc0\xaf\"", "example.com").ok()) << "an overlong form";
   // Form feeds and vertical tabs are blanks like any other (this input once looped forever).
   auto ff = parseZoneFile("www\fIN\vA\f192.0.2.1\n", "example.com");
   ASSERT_TRUE(ff.ok()) << ff.error().message;

@@ -85,6 +85,19 @@ void registerRoutes(api::Router& router, DnsService& svc) {
               },
               "Export DNS records (BIND)"});
 
+  router.add({verb::post, "/client/v4/zones/{zone_id}/dns_records/batch", write, 1024 * 1024,
+              false,
+              [&svc](Context& ctx) -> Result<Reply> {
+                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                  auto body = api::parseJsonObject(ctx.req.body(), false);
+                  if (!body) return body.error();
+                  auto done = svc.batch(zone, *body);
+                  if (!done) return done.error();
+                  return ok(std::move(*done));
+                });
+              },
+              "Batch DNS record changes"});
+
   api::Route import{verb::post, "/client/v4/zones/{zone_id}/dns_records/import", write,
                     kMaxImportBytes + 64 * 1024, false,
               [&svc](Context& ctx) -> Result<Reply> {

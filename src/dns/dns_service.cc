@@ -209,7 +209,7 @@ Result<store::DnsRecordRow> DnsService::create(const store::ZoneRow& zone,
                                                const json::object& body) {
   auto rec = read(zone, body, nullptr);
   if (!rec) return rec;
-  std::lock_guard lock(write_mu_);
+  std::lock_guard<std::recursive_mutex> lock(write_mu_);
   rec->id = ids::newId(rng_);
   rec->created_on = rec->modified_on = clock_.nowMicros();
   if (Status st = checkConflicts(*rec); !st) return st.error();
@@ -228,7 +228,7 @@ Result<store::DnsRecordRow> DnsService::get(const store::ZoneRow& zone, const st
 
 Result<store::DnsRecordRow> DnsService::write(const store::ZoneRow& zone, const std::string& id,
                                               const json::object& body, bool partial) {
-  std::lock_guard lock(write_mu_);
+  std::lock_guard<std::recursive_mutex> lock(write_mu_);
   auto current = get(zone, id);
   if (!current) return current;
   store::DnsRecordRow base = *current;
@@ -256,11 +256,76 @@ Result<store::DnsRecordRow> DnsService::edit(const store::ZoneRow& zone, const s
 }
 
 Result<bool> DnsService::remove(const store::ZoneRow& zone, const std::string& id) {
-  std::lock_guard lock(write_mu_);
+  std::lock_guard<std::recursive_mutex> lock(write_mu_);
   auto gone = records_.deleteRecord(zone.id, id);
   if (!gone) return gone;
   if (!*gone) return api::error(Err::DnsRecordNotFound);
   return true;
+}
+
+Result<json::object> DnsService::batch(const store::ZoneRow& zone, const json::object& body) {
+  api::FieldReader r(body);
+  r.rejectUnknown({"deletes", "patches", "puts", "posts"});
+  if (!r.ok()) return r.error();
+  size_t total = 0;
+  for (const char* list : {"deletes", "patches", "puts", "posts"}) {
+    const json::value* v = body.if_contains(list);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_array()) return invalid(std::string(list) + " must be an array");
+    for (const json::value& op : v->as_array()) {
+      if (!op.is_object()) return invalid(std::string(list) + " must be an array of objects");
+      if (std::string_view(list) != "posts") {
+        const json::value* id = op.as_object().if_contains("id");
+        if (id == nullptr || !id->is_string()) {
+          return invalid(std::string(list) + ": every entry needs the record's id");
+        }
+      }
+    }
+    total += v->as_array().size();
+  }
+  if (total > kMaxBatch) {
+    return invalid("a batch holds at most " + std::to_string(kMaxBatch) + " operations");
+  }
+  std::lock_guard<std::recursive_mutex> lock(write_mu_);
+  json::object out{{"deletes", json::array()}, {"patches", json::array()}, {"puts", json::array()},
+                   {"posts", json::array()}};
+  std::optional<ApiError> refused;
+  Status st = store_.transaction([&](store::Store&) -> Status {
+    auto each = [&](const char* list, auto&& fn) -> Status {
+      const json::value* v = body.if_contains(list);
+      if (v == nullptr || v->is_null()) return Ok{};
+      for (const json::value& op : v->as_array()) {
+        Result<store::DnsRecordRow> done = fn(op.as_object());
+        if (!done) {
+          refused = done.error();
+          return done.error();
+        }
+        out[list].as_array().push_back(toJson(zone, *done));
+      }
+      return Ok{};
+    };
+    auto idOf = [](const json::object& o) { return std::string(o.at("id").as_string()); };
+    if (Status s = each("deletes", [&](const json::object& o) -> Result<store::DnsRecordRow> {
+          auto rec = get(zone, idOf(o));
+          if (!rec) return rec;
+          auto gone = remove(zone, rec->id);
+          if (!gone) return gone.error();
+          return rec;
+        }); !s) {
+      return s;
+    }
+    if (Status s = each("patches", [&](const json::object& o) { return edit(zone, idOf(o), o); });
+        !s) {
+      return s;
+    }
+    if (Status s = each("puts", [&](const json::object& o) { return replace(zone, idOf(o), o); });
+        !s) {
+      return s;
+    }
+    return each("posts", [&](const json::object& o) { return create(zone, o); });
+  });
+  if (!st) return refused ? *refused : st.error();
+  return out;
 }
 
 Result<store::DnsPage> DnsService::list(const store::ZoneRow& zone, const api::Query& q,

@@ -21,6 +21,8 @@
 
 namespace nubis::dns {
 
+inline constexpr size_t kMaxBatch = 200;  // Cloudflare's limit on the plans it documents first
+
 class DnsService {
  public:
   DnsService(store::Store& store, store::DnsStore& records, const Clock& clock, Random& rng)
@@ -39,6 +41,10 @@ class DnsService {
   Result<store::DnsRecordRow> edit(const store::ZoneRow& zone, const std::string& id,
                                    const boost::json::object& body);
   Result<bool> remove(const store::ZoneRow& zone, const std::string& id);
+  // POST …/dns_records/batch: {deletes, patches, puts, posts}, applied in that order, all or
+  // nothing (one transaction; the first refusal is the answer and nothing is written). At most
+  // kMaxBatch operations. The result holds the records each list touched.
+  Result<boost::json::object> batch(const store::ZoneRow& zone, const boost::json::object& body);
   Result<store::DnsPage> list(const store::ZoneRow& zone, const api::Query& q,
                               const api::PageParams& page);
 
@@ -69,7 +75,8 @@ class DnsService {
   store::DnsStore& records_;
   const Clock& clock_;
   Random& rng_;
-  std::mutex write_mu_;
+  // Recursive: batch() holds it across the create/edit/remove calls it makes.
+  std::recursive_mutex write_mu_;
 };
 
 // "@" and names relative to the zone ("www") become fully qualified ("www.example.com"); a name

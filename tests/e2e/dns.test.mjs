@@ -105,6 +105,35 @@ describe('DNS records: the record shape and CRUD', () => {
     await expectApiError(admin.dns.records.edit(r.id, { zone_id: zone.id, ttl: 60 }), 404, [81044]);
   });
 
+  test('batch: deletes, patches, puts, posts in that order, all or nothing', async () => {
+    const a = await admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'batch-a', content: 'a' });
+    const b = await admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'batch-b', content: 'b' });
+    const c = await admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'batch-c', content: 'c' });
+    const res = await admin.dns.records.batch({
+      zone_id: zone.id,
+      deletes: [{ id: a.id }],
+      patches: [{ id: b.id, content: 'b2' }],
+      puts: [{ id: c.id, type: 'A', name: 'batch-c', content: '192.0.2.30' }],
+      posts: [{ type: 'TXT', name: 'batch-d', content: 'd' }, { type: 'TXT', name: 'batch-e', content: 'e' }],
+    });
+    assert.deepEqual(res.deletes.map((r) => r.id), [a.id]);
+    assert.equal(res.patches[0].content, 'b2');
+    assert.equal(res.puts[0].type, 'A');
+    assert.deepEqual(res.posts.map((r) => r.name), [`batch-d.${zone.name}`, `batch-e.${zone.name}`]);
+    await expectApiError(admin.dns.records.get(a.id, { zone_id: zone.id }), 404, [81044]);
+
+    // One bad operation: the whole batch is refused and nothing of it is written.
+    await expectApiError(admin.dns.records.batch({
+      zone_id: zone.id,
+      deletes: [{ id: b.id }],
+      posts: [{ type: 'TXT', name: 'batch-f', content: 'f' }, { type: 'A', name: 'batch-g', content: 'not an ip' }],
+    }), 400, [1004]);
+    assert.equal((await admin.dns.records.get(b.id, { zone_id: zone.id })).content, 'b2', 'the delete was rolled back');
+    const fs = await collect(admin.dns.records.list({ zone_id: zone.id, name: { exact: `batch-f.${zone.name}` } }));
+    assert.deepEqual(fs, [], 'the first post was rolled back');
+    await expectApiError(admin.dns.records.batch({ zone_id: zone.id, posts: Array.from({ length: 201 }, (_, i) => ({ type: 'TXT', name: `x${i}`, content: 'x' })) }), 400);
+  });
+
   test('a record of another zone is not found through this one', async () => {
     const other = await createZone(admin, cleanup, A, 'dns-other');
     const r = await admin.dns.records.create({ zone_id: other.id, type: 'TXT', name: 'x', content: 'other zone' });
