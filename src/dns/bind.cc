@@ -359,6 +359,7 @@ Result<ParsedZone> parseZoneFile(std::string_view text, std::string_view zone) {
       r.name = absolute(tk[0].text, origin);
       at = 1;
     }
+    if (r.name.empty()) return bad(l.number, "the root (\".\") cannot own a record of a zone");
     previous_owner = r.name;
     std::optional<int64_t> ttl;
     for (int k = 0; k < 2 && at < tk.size(); ++k) {  // [ttl] [class] in either order

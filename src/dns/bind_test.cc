@@ -75,6 +75,7 @@ TEST(BindParse, RefusesMalformedFilesNamingTheLine) {
       {"www IN CAA 0 issue \"a\" extra", "more values"},
       {"www IN A 192.0.2.1 192.0.2.2", "one value"},
       {"$TTL forever", "$TTL"},
+      {". IN A 192.0.2.1", "root"},
       {"www IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m", "LOC"},
   };
   for (const auto& [text, word] : cases) {
