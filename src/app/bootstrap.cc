@@ -46,8 +46,6 @@ Status writeFileDurably(const std::string& path, const std::string& content, int
   return Ok{};
 }
 
-namespace {
-
 std::string hashPassword(const std::string& password, Random& rng) {
   uint8_t salt[16];
   rng.fill(salt, sizeof salt);
@@ -57,6 +55,8 @@ std::string hashPassword(const std::string& password, Random& rng) {
                                  sizeof salt, 32, encoded, sizeof encoded);
   return rc == ARGON2_OK ? std::string(encoded) : std::string();
 }
+
+namespace {
 
 std::vector<auth::Policy> everything(const std::string& user_id, Random& rng) {
   std::vector<auth::Policy> out(3);

@@ -36,4 +36,7 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
 // Writes a file atomically and durably: temp file, fsync, rename, directory fsync.
 Status writeFileDurably(const std::string& path, const std::string& content, int mode);
 
+// An argon2id encoded hash of a dashboard password ("" when argon2 fails).
+std::string hashPassword(const std::string& password, Random& rng);
+
 }  // namespace nubis::app

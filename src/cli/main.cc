@@ -14,6 +14,7 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "app/user_admin.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/random.h"
@@ -24,6 +25,9 @@ constexpr const char* kUsage = R"(nubis — the Cloudflare API v4 and Cloudflare
 
 Usage:
   nubis serve [flags]     start the API and image delivery servers
+  nubis user create --email EMAIL [--password PW] [--data-dir DIR]
+                          add a user (its own Global API Key and password, printed once as
+                          JSON); works while a server runs on DIR
   nubis version           print the version
   nubis --help            this text; `nubis serve --help` lists every flag
 )";
@@ -197,6 +201,65 @@ int serve(const std::vector<std::string>& args) {
   return 0;
 }
 
+constexpr const char* kUserUsage = R"(Usage: nubis user create --email EMAIL [--password PW] [--data-dir DIR]
+
+Adds a user to the data dir (default ./nubis-data, or NUBIS_DATA_DIR) of a Nubis that has started
+at least once. The user gets a Global API Key and a dashboard password (generated when --password
+is not given), printed once on stdout as JSON; only their hashes are stored. The user belongs to
+no account until an account invites them.
+)";
+
+int userCommand(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kUserUsage, stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] != "create") {
+    std::fprintf(stderr, "nubis user: unknown subcommand \"%s\"\n%s", args[0].c_str(), kUserUsage);
+    return 2;
+  }
+  std::string data_dir = "./nubis-data", email, password;
+  if (const char* v = std::getenv("NUBIS_DATA_DIR"); v && *v) data_dir = v;
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string name = args[i], value;
+    if (name == "--help" || name == "-h") {
+      std::fputs(kUserUsage, stdout);
+      return 0;
+    }
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      std::fprintf(stderr, "nubis user create: %s needs a value\n", name.c_str());
+      return 2;
+    }
+    if (name == "--email") email = value;
+    else if (name == "--password") password = value;
+    else if (name == "--data-dir") data_dir = value;
+    else {
+      std::fprintf(stderr, "nubis user create: unknown flag %s\n%s", name.c_str(), kUserUsage);
+      return 2;
+    }
+  }
+  if (email.empty()) {
+    std::fprintf(stderr, "nubis user create: --email is required\n");
+    return 2;
+  }
+  nubis::SystemClock clock;
+  nubis::OsRandom rng;
+  auto made = nubis::app::createUser(data_dir, email, password, clock, rng);
+  if (!made) {
+    std::fprintf(stderr, "nubis user create: %s\n", made.error().detail.c_str());
+    return 1;
+  }
+  std::printf("{\"id\":\"%s\",\"email\":\"%s\",\"password\":\"%s\",\"global_api_key\":\"%s\"}\n",
+              made->id.c_str(), nubis::jsonEscape(made->email).c_str(),
+              nubis::jsonEscape(made->password).c_str(), made->global_api_key.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -210,6 +273,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "serve") return serve({args.begin() + 1, args.end()});
+  if (args[0] == "user") return userCommand({args.begin() + 1, args.end()});
   std::fprintf(stderr, "nubis: unknown command \"%s\"\n%s", args[0].c_str(), kUsage);
   return 2;
 }
