@@ -30,6 +30,13 @@ struct Reply {
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
 
+  // A 200 envelope around `result`.
+  static Reply ok(boost::json::value result) {
+    Reply r;
+    r.result = std::move(result);
+    return r;
+  }
+
   static Reply rawText(unsigned status, std::string body, std::string type) {
     Reply r;
     r.status = status;

@@ -17,7 +17,7 @@ void registerAllRoutes(api::Router& router, Services& s) {
   // /zones, /zones/{zone_id}
   zones::registerRoutes(router, s.zones);
   // /zones/{zone_id}/dns_records*
-  dns::registerRoutes(router, s.dns);
+  dns::registerRoutes(router, s.dns, s.store);
   // /zones/{zone_id}/ssl/certificate_packs*
   ssl::registerRoutes(router, s.ssl, s.store);
   // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*

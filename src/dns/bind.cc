@@ -8,6 +8,7 @@
 #include <map>
 
 #include "api/errors.h"
+#include "base/text.h"
 #include "base/time_util.h"
 #include "dns/record_types.h"
 
@@ -30,12 +31,6 @@ struct Line {
 ApiError bad(int line, const std::string& what) {
   return api::error(api::Err::DnsValidation,
                     "zone file line " + std::to_string(line) + ": " + what);
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // The line of the first byte that is not UTF-8 (overlong forms and surrogates included), or 0.
@@ -221,16 +216,6 @@ std::string dotted(std::string_view host) {
   return std::string(host) + ".";
 }
 
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 Status readRdata(ParsedRecord& r, const RecordType& t, const std::vector<Token>& rd,
                  std::string_view origin) {
   auto need = [&](size_t n) -> Status {
@@ -334,7 +319,7 @@ Result<ParsedZone> parseZoneFile(std::string_view text, std::string_view zone) {
   std::string previous_owner;
   for (const Line& l : *lines) {
     const auto& tk = l.tokens;
-    const std::string first = upper(tk[0].text);
+    const std::string first = text::asciiUpper(tk[0].text);
     if (!tk[0].quoted && first == "$ORIGIN") {
       if (tk.size() != 2) return bad(l.number, "$ORIGIN takes one name");
       origin = absolute(tk[1].text, origin);
@@ -363,7 +348,7 @@ Result<ParsedZone> parseZoneFile(std::string_view text, std::string_view zone) {
     previous_owner = r.name;
     std::optional<int64_t> ttl;
     for (int k = 0; k < 2 && at < tk.size(); ++k) {  // [ttl] [class] in either order
-      const std::string u = upper(tk[at].text);
+      const std::string u = text::asciiUpper(tk[at].text);
       if (u == "IN") {
         ++at;
       } else if (u == "CH" || u == "HS" || u == "CS") {
@@ -374,7 +359,7 @@ Result<ParsedZone> parseZoneFile(std::string_view text, std::string_view zone) {
       }
     }
     if (at >= tk.size()) return bad(l.number, "no record type");
-    r.type = upper(tk[at++].text);
+    r.type = text::asciiUpper(tk[at++].text);
     r.ttl = ttl.value_or(default_ttl.value_or(1));
     r.proxied = l.comment.find("cf-proxied:true") != std::string::npos;
     if (r.type == "SOA") {

@@ -4,6 +4,7 @@
 #include "api/fields.h"
 #include "api/multipart.h"
 #include "api/pagination.h"
+#include "api/zone_scope.h"
 #include "auth/catalog.h"
 #include "dns/bind.h"
 
@@ -20,24 +21,9 @@ namespace {
 
 constexpr size_t kBodyLimit = 16 * 1024;
 
-Reply ok(json::value v) {
-  Reply r;
-  r.result = std::move(v);
-  return r;
-}
-
-// Runs fn with the route's zone, or answers Cloudflare's "could not route" when it is gone.
-template <class Fn>
-Result<Reply> withZone(DnsService& svc, Context& ctx, Fn&& fn) {
-  auto z = svc.zone(std::string(ctx.param("zone_id")));
-  if (!z) return z.error();
-  if (!*z) return api::noRoute(ctx.path);
-  return fn(**z);
-}
-
 }  // namespace
 
-void registerRoutes(api::Router& router, DnsService& svc) {
+void registerRoutes(api::Router& router, DnsService& svc, store::Store& store) {
   Access read;
   read.groups = {g::kDnsRead, g::kDnsWrite};
   read.scope = Scope::kZone;
@@ -46,8 +32,8 @@ void registerRoutes(api::Router& router, DnsService& svc) {
   write.scope = Scope::kZone;
 
   router.add({verb::get, "/client/v4/zones/{zone_id}/dns_records", read, 0, false,
-              [&svc](Context& ctx) -> Result<Reply> {
-                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+              [&svc, &store](Context& ctx) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto page = api::parsePage(ctx.query, {1, 5'000'000, 100},
                                              {"type", "name", "content", "ttl", "proxied"});
                   if (!page) return page.error();
@@ -55,7 +41,7 @@ void registerRoutes(api::Router& router, DnsService& svc) {
                   if (!found) return found.error();
                   json::array arr;
                   for (const auto& r : found->rows) arr.push_back(svc.toJson(zone, r));
-                  Reply rep = ok(std::move(arr));
+                  Reply rep = Reply::ok(std::move(arr));
                   rep.result_info = api::resultInfo(*page, found->rows.size(),
                                                     static_cast<size_t>(found->total));
                   return rep;
@@ -64,20 +50,20 @@ void registerRoutes(api::Router& router, DnsService& svc) {
               "List DNS records"});
 
   router.add({verb::post, "/client/v4/zones/{zone_id}/dns_records", write, kBodyLimit, false,
-              [&svc](Context& ctx) -> Result<Reply> {
-                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+              [&svc, &store](Context& ctx) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto body = api::parseJsonObject(ctx.req.body(), false);
                   if (!body) return body.error();
                   auto r = svc.create(zone, *body);
                   if (!r) return r.error();
-                  return ok(svc.toJson(zone, *r));
+                  return Reply::ok(svc.toJson(zone, *r));
                 });
               },
               "Create a DNS record"});
 
   router.add({verb::get, "/client/v4/zones/{zone_id}/dns_records/export", read, 0, false,
-              [&svc](Context& ctx) -> Result<Reply> {
-                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+              [&svc, &store](Context& ctx) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto text = svc.exportZone(zone);
                   if (!text) return text.error();
                   return Reply::rawText(200, std::move(*text), "text/plain; charset=utf-8");
@@ -87,21 +73,21 @@ void registerRoutes(api::Router& router, DnsService& svc) {
 
   router.add({verb::post, "/client/v4/zones/{zone_id}/dns_records/batch", write, 1024 * 1024,
               false,
-              [&svc](Context& ctx) -> Result<Reply> {
-                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+              [&svc, &store](Context& ctx) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto body = api::parseJsonObject(ctx.req.body(), false);
                   if (!body) return body.error();
                   auto done = svc.batch(zone, *body);
                   if (!done) return done.error();
-                  return ok(std::move(*done));
+                  return Reply::ok(std::move(*done));
                 });
               },
               "Batch DNS record changes"});
 
   api::Route import{verb::post, "/client/v4/zones/{zone_id}/dns_records/import", write,
                     kMaxImportBytes + 64 * 1024, false,
-              [&svc](Context& ctx) -> Result<Reply> {
-                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+              [&svc, &store](Context& ctx) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   api::MultipartLimits limits;
                   limits.max_file_bytes = kMaxImportBytes;
                   auto parts = api::parseForm(ctx.req[http::bhttp::field::content_type],
@@ -122,7 +108,7 @@ void registerRoutes(api::Router& router, DnsService& svc) {
                   if (file == nullptr) return api::invalid("file is required: a BIND zone file");
                   auto done = svc.importZone(zone, file->data, proxied);
                   if (!done) return done.error();
-                  return ok(json::object{{"recs_added", done->added},
+                  return Reply::ok(json::object{{"recs_added", done->added},
                                          {"total_records_parsed", done->parsed}});
                 });
               },
@@ -131,11 +117,11 @@ void registerRoutes(api::Router& router, DnsService& svc) {
   router.add(std::move(import));
 
   router.add({verb::get, "/client/v4/zones/{zone_id}/dns_records/{dns_record_id}", read, 0, false,
-              [&svc](Context& ctx) -> Result<Reply> {
-                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+              [&svc, &store](Context& ctx) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto r = svc.get(zone, std::string(ctx.param("dns_record_id")));
                   if (!r) return r.error();
-                  return ok(svc.toJson(zone, *r));
+                  return Reply::ok(svc.toJson(zone, *r));
                 });
               },
               "DNS record details"});
@@ -143,15 +129,15 @@ void registerRoutes(api::Router& router, DnsService& svc) {
   for (verb v : {verb::put, verb::patch}) {
     router.add({v, "/client/v4/zones/{zone_id}/dns_records/{dns_record_id}", write, kBodyLimit,
                 false,
-                [&svc, v](Context& ctx) -> Result<Reply> {
-                  return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                [&svc, &store, v](Context& ctx) -> Result<Reply> {
+                  return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                     auto body = api::parseJsonObject(ctx.req.body(), false);
                     if (!body) return body.error();
                     const std::string id(ctx.param("dns_record_id"));
                     auto r = v == verb::put ? svc.replace(zone, id, *body)
                                             : svc.edit(zone, id, *body);
                     if (!r) return r.error();
-                    return ok(svc.toJson(zone, *r));
+                    return Reply::ok(svc.toJson(zone, *r));
                   });
                 },
                 v == verb::put ? "Overwrite a DNS record" : "Update a DNS record"});
@@ -159,12 +145,12 @@ void registerRoutes(api::Router& router, DnsService& svc) {
 
   router.add({verb::delete_, "/client/v4/zones/{zone_id}/dns_records/{dns_record_id}", write, 0,
               false,
-              [&svc](Context& ctx) -> Result<Reply> {
-                return withZone(svc, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+              [&svc, &store](Context& ctx) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   const std::string id(ctx.param("dns_record_id"));
                   auto gone = svc.remove(zone, id);
                   if (!gone) return gone.error();
-                  return ok(json::object{{"id", id}});
+                  return Reply::ok(json::object{{"id", id}});
                 });
               },
               "Delete a DNS record"});

@@ -4,9 +4,10 @@
 
 #include "api/router.h"
 #include "dns/dns_service.h"
+#include "store/store.h"
 
 namespace nubis::dns {
 
-void registerRoutes(api::Router& router, DnsService& svc);
+void registerRoutes(api::Router& router, DnsService& svc, store::Store& store);
 
 }  // namespace nubis::dns

@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/fields.h"
 #include "base/ids.h"
+#include "base/text.h"
 #include "base/time_util.h"
 #include "dns/bind.h"
 #include "dns/record_types.h"
@@ -24,18 +25,6 @@ constexpr size_t kMaxTag = 100;
 
 ApiError invalid(const std::string& what) { return api::error(Err::DnsValidation, what); }
 
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool isHostType(std::string_view type) {
   return type == "CNAME" || type == "MX" || type == "NS" || type == "PTR";
 }
@@ -43,7 +32,7 @@ bool isHostType(std::string_view type) {
 // The same record for 81058: type, name, priority, and content (host names compare without case).
 bool identical(const store::DnsRecordRow& a, const store::DnsRecordRow& b) {
   if (a.type != b.type || a.name != b.name || a.priority != b.priority) return false;
-  return isHostType(a.type) ? lower(a.content) == lower(b.content) : a.content == b.content;
+  return isHostType(a.type) ? text::asciiLower(a.content) == text::asciiLower(b.content) : a.content == b.content;
 }
 
 Result<std::string> tagsJson(const json::value& v) {
@@ -80,7 +69,7 @@ Result<std::optional<store::DnsTextFilter>> textFilter(const api::Query& q, std:
                      std::string(param) + ".exact, .contains, .startswith or .endswith");
     }
     if (v->size() > 255) return invalid(std::string(param) + " filter is over 255 characters");
-    out = store::DnsTextFilter{op, lower(*v)};
+    out = store::DnsTextFilter{op, text::asciiLower(*v)};
   }
   return out;
 }
@@ -88,7 +77,7 @@ Result<std::optional<store::DnsTextFilter>> textFilter(const api::Query& q, std:
 }  // namespace
 
 std::optional<std::string> qualifiedName(std::string_view name, std::string_view zone) {
-  std::string n = lower(name);
+  std::string n = text::asciiLower(name);
   if (!n.empty() && n.back() == '.') n.pop_back();
   if (n == "@" || n.empty()) return std::string(zone);
   if (n != zone && !(n.size() > zone.size() && n.ends_with(zone) &&
@@ -96,10 +85,6 @@ std::optional<std::string> qualifiedName(std::string_view name, std::string_view
     n += "." + std::string(zone);
   }
   return hostName(n, /*wildcard=*/true);
-}
-
-Result<std::optional<store::ZoneRow>> DnsService::zone(const std::string& zone_id) {
-  return store_.getZone(zone_id);
 }
 
 Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const json::object& body,
@@ -122,7 +107,7 @@ Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const j
 
   store::DnsRecordRow out = base ? *base : store::DnsRecordRow{};
   out.zone_id = zone.id;
-  if (type) out.type = upper(*type);
+  if (type) out.type = text::asciiUpper(*type);
   const RecordType* t = recordType(out.type);
   if (t == nullptr) return invalid("type \"" + out.type + "\" is not a DNS record type");
   if (!t->supported) {
@@ -160,7 +145,7 @@ Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const j
   } else if (!base || type_changed) {
     return invalid("content is required for " + out.type + " records");
   }
-  if (out.type == "CNAME" && lower(out.content) == out.name) {
+  if (out.type == "CNAME" && text::asciiLower(out.content) == out.name) {
     return invalid("content of a CNAME record cannot be its own name");
   }
   if (ttl) {
@@ -333,7 +318,7 @@ Result<store::DnsPage> DnsService::list(const store::ZoneRow& zone, const api::Q
   store::DnsQuery dq;
   dq.zone_id = zone.id;
   if (auto t = q.get("type")) {
-    const std::string type = upper(*t);
+    const std::string type = text::asciiUpper(*t);
     if (recordType(type) == nullptr) return invalid("type \"" + std::string(*t) + "\" is not a DNS record type");
     dq.type = type;
   }

@@ -28,9 +28,6 @@ class DnsService {
   DnsService(store::Store& store, store::DnsStore& records, const Clock& clock, Random& rng)
       : store_(store), records_(records), clock_(clock), rng_(rng) {}
 
-  // The zone of a route, or nullopt when it does not exist (the route answers "could not route").
-  Result<std::optional<store::ZoneRow>> zone(const std::string& zone_id);
-
   Result<store::DnsRecordRow> create(const store::ZoneRow& zone, const boost::json::object& body);
   // 81044 when the record is not in the zone.
   Result<store::DnsRecordRow> get(const store::ZoneRow& zone, const std::string& id);

@@ -6,6 +6,8 @@
 #include <array>
 #include <cctype>
 
+#include "base/text.h"
+
 namespace nubis::dns {
 namespace {
 
@@ -139,16 +141,6 @@ bool isBase64(std::string_view s) {
   return pad <= 2;
 }
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 bool labelChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
 }
@@ -160,6 +152,16 @@ const RecordType* recordType(std::string_view type) {
     if (t.name == type) return &t;
   }
   return nullptr;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
 }
 
 std::optional<std::string> dataContent(const RecordType& type, const boost::json::object& data,
@@ -217,8 +219,7 @@ std::optional<std::string> dataContent(const RecordType& type, const boost::json
             why = field + " must be hexadecimal digits";
             return std::nullopt;
           }
-          piece = s;
-          for (char& c : piece) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          piece = text::asciiUpper(s);
           break;
         case FieldKind::kBase64:
           if (!isBase64(s)) {
@@ -233,11 +234,10 @@ std::optional<std::string> dataContent(const RecordType& type, const boost::json
             why = field + " must be 1 to 15 letters or digits (e.g. issue, issuewild, iodef)";
             return std::nullopt;
           }
-          piece = s;
-          for (char& c : piece) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          piece = text::asciiLower(s);
           break;
         case FieldKind::kQuoted:
-          piece = quote(s);
+          piece = quoted(s);
           break;
         case FieldKind::kText:  // SVCB parameters carry their own quoting (alpn="h3,h2")
           piece = s;

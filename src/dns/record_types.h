@@ -55,6 +55,9 @@ std::optional<std::string> dataContent(const RecordType& type, const boost::json
 // not list either.
 const RecordType* recordType(std::string_view type);
 
+// `s` as a zone-file quoted string: in double quotes, with \" and \\ escaped.
+std::string quoted(std::string_view s);
+
 // A host name as record content (CNAME, MX, NS, PTR targets) or a record name: 1 to 253
 // characters, labels of 1 to 63 letters, digits, '-' or '_' (not starting or ending with '-'),
 // a leading "*" label allowed when `wildcard`. Returns it lower-cased, without a trailing dot.

@@ -30,12 +30,6 @@ Access groups(std::vector<std::string_view> ids, Scope scope) {
   return a;
 }
 
-Reply ok(json::value v) {
-  Reply r;
-  r.result = std::move(v);
-  return r;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -77,7 +71,7 @@ void registerRoutes(api::Router& router, Deps d) {
               [&st](Context& ctx) -> Result<Reply> {
                 auto u = currentUser(st, ctx);
                 if (!u) return u.error();
-                return ok(userJson(*u));
+                return Reply::ok(userJson(*u));
               },
               "User details"});
 
@@ -106,7 +100,7 @@ void registerRoutes(api::Router& router, Deps d) {
                 if (!r.ok()) return r.error();
                 u->modified_on = d.clock.nowMicros();
                 if (Status s = st.updateUser(*u); !s) return s.error();
-                return ok(userJson(*u));
+                return Reply::ok(userJson(*u));
               },
               "Edit user details"});
 
@@ -134,7 +128,7 @@ void registerRoutes(api::Router& router, Deps d) {
                 });
                 json::array arr;
                 for (const auto& o : api::pageSlice(items, *page)) arr.push_back(o);
-                Reply r = ok(std::move(arr));
+                Reply r = Reply::ok(std::move(arr));
                 r.result_info = api::resultInfo(*page, r.result.as_array().size(), items.size());
                 return r;
               },
@@ -146,7 +140,7 @@ void registerRoutes(api::Router& router, Deps d) {
                 auto a = st.getAccount(std::string(ctx.param("account_id")));
                 if (!a) return a.error();
                 if (!*a) return api::noRoute(ctx.path);
-                return ok(accountJson(**a));
+                return Reply::ok(accountJson(**a));
               },
               "Account details"});
 
@@ -183,7 +177,7 @@ void registerRoutes(api::Router& router, Deps d) {
                 }
                 if (Status s = st.updateAccount(row); !s) return s.error();
                 d.authn.invalidateAll();
-                return ok(accountJson(row));
+                return Reply::ok(accountJson(row));
               },
               "Update account"});
 
@@ -218,7 +212,7 @@ void registerRoutes(api::Router& router, Deps d) {
                 });
                 json::array arr;
                 for (const auto& o : api::pageSlice(items, *page)) arr.push_back(o);
-                Reply r = ok(std::move(arr));
+                Reply r = Reply::ok(std::move(arr));
                 r.result_info = api::resultInfo(*page, r.result.as_array().size(), items.size());
                 return r;
               },
@@ -236,7 +230,7 @@ void registerRoutes(api::Router& router, Deps d) {
                 if (!*a) return api::error(api::Err::MembershipNotFound);
                 json::object o = membershipJson(**m, **a);
                 o["policies"] = json::array();
-                return ok(std::move(o));
+                return Reply::ok(std::move(o));
               },
               "Membership details"});
 }

@@ -3,6 +3,7 @@
 #include "api/errors.h"
 #include "api/fields.h"
 #include "api/pagination.h"
+#include "api/zone_scope.h"
 #include "auth/catalog.h"
 
 namespace nubis::ssl {
@@ -13,24 +14,6 @@ using api::Reply;
 using api::Scope;
 using verb = http::bhttp::verb;
 namespace g = auth::groups;
-
-namespace {
-
-Reply ok(json::value v) {
-  Reply r;
-  r.result = std::move(v);
-  return r;
-}
-
-template <class Fn>
-Result<Reply> withZone(store::Store& store, Context& ctx, Fn&& fn) {
-  auto z = store.getZone(std::string(ctx.param("zone_id")));
-  if (!z) return z.error();
-  if (!*z) return api::noRoute(ctx.path);
-  return fn(**z);
-}
-
-}  // namespace
 
 void registerRoutes(api::Router& router, SslService& svc, store::Store& store) {
   Access read;
@@ -43,7 +26,7 @@ void registerRoutes(api::Router& router, SslService& svc, store::Store& store) {
 
   router.add({verb::get, base, read, 0, false,
               [&svc, &store](Context& ctx) -> Result<Reply> {
-                return withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto page = api::parsePage(ctx.query, {5, 50, 20});
                   if (!page) return page.error();
                   // `status=all` is the schema's; `ssl_status=all` is the seed's (Cloudflare's
@@ -59,7 +42,7 @@ void registerRoutes(api::Router& router, SslService& svc, store::Store& store) {
                   if (!packs) return packs.error();
                   json::array arr;
                   for (const auto& p : api::pageSlice(*packs, *page)) arr.push_back(svc.toJson(p));
-                  Reply r = ok(std::move(arr));
+                  Reply r = Reply::ok(std::move(arr));
                   r.result_info =
                       api::resultInfo(*page, r.result.as_array().size(), packs->size());
                   return r;
@@ -69,33 +52,33 @@ void registerRoutes(api::Router& router, SslService& svc, store::Store& store) {
 
   router.add({verb::get, base + "/{certificate_pack_id}", read, 0, false,
               [&svc, &store](Context& ctx) -> Result<Reply> {
-                return withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto p = svc.get(zone, std::string(ctx.param("certificate_pack_id")));
                   if (!p) return p.error();
-                  return ok(svc.toJson(*p));
+                  return Reply::ok(svc.toJson(*p));
                 });
               },
               "Certificate pack details"});
 
   router.add({verb::post, base + "/order", write, 16 * 1024, false,
               [&svc, &store](Context& ctx) -> Result<Reply> {
-                return withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   auto body = api::parseJsonObject(ctx.req.body(), false);
                   if (!body) return body.error();
                   auto p = svc.order(zone, *body);
                   if (!p) return p.error();
-                  return ok(svc.toJson(*p));
+                  return Reply::ok(svc.toJson(*p));
                 });
               },
               "Order an advanced certificate pack"});
 
   router.add({verb::delete_, base + "/{certificate_pack_id}", write, 0, false,
               [&svc, &store](Context& ctx) -> Result<Reply> {
-                return withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
+                return api::withZone(store, ctx, [&](const store::ZoneRow& zone) -> Result<Reply> {
                   const std::string id(ctx.param("certificate_pack_id"));
                   auto gone = svc.remove(zone, id);
                   if (!gone) return gone.error();
-                  return ok(json::object{{"id", id}});
+                  return Reply::ok(json::object{{"id", id}});
                 });
               },
               "Delete an advanced certificate pack"});

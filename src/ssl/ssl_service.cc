@@ -6,6 +6,7 @@
 #include "api/errors.h"
 #include "api/fields.h"
 #include "base/ids.h"
+#include "base/text.h"
 #include "base/time_util.h"
 
 namespace nubis::ssl {
@@ -16,12 +17,6 @@ namespace {
 
 constexpr int64_t kUniversalDays = 90;
 constexpr size_t kMaxHosts = 50;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A host of a pack: the zone, a name below it, or a wildcard one level below a name of the zone.
 bool hostInZone(const std::string& host, const std::string& zone) {
@@ -171,7 +166,7 @@ Result<store::CertPackRow> SslService::order(const store::ZoneRow& zone, const j
   std::vector<std::string> hosts;
   for (const json::value& h : hv->as_array()) {
     if (!h.is_string()) return api::invalid("hosts must be an array of host names");
-    std::string host = lower(h.as_string());
+    std::string host = text::asciiLower(h.as_string());
     if (!hostInZone(host, zone.name)) {
       return api::invalid("hosts: \"" + std::string(h.as_string()) + "\" is not a name of the zone " + zone.name);
     }

@@ -43,12 +43,6 @@ Access groupsAccess(const Family& f, bool write) {
   return a;
 }
 
-Reply ok(json::value result) {
-  Reply r;
-  r.result = std::move(result);
-  return r;
-}
-
 json::array permissionGroups(const Context& ctx, bool account_only) {
   auto name = ctx.query.get("name");
   auto scope = ctx.query.get("scope");
@@ -86,7 +80,7 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
                 if (page->desc) std::reverse(items.begin(), items.end());
                 json::array arr;
                 for (const auto& o : api::pageSlice(items, *page)) arr.push_back(o);
-                Reply r = ok(std::move(arr));
+                Reply r = Reply::ok(std::move(arr));
                 r.result_info = api::resultInfo(*page, r.result.as_array().size(), items.size());
                 return r;
               },
@@ -100,7 +94,7 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
                 if (!created) return created.error();
                 json::object o = svc.toJson(created->row);
                 o["value"] = created->secret;
-                return ok(std::move(o));
+                return Reply::ok(std::move(o));
               },
               "Create an API token"});
 
@@ -119,7 +113,7 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
                 json::object o{{"id", p.token_id}, {"status", "active"}};
                 if (p.not_before) o["not_before"] = timeutil::formatSeconds(*p.not_before);
                 if (p.expires_on) o["expires_on"] = timeutil::formatSeconds(*p.expires_on);
-                Reply r = ok(std::move(o));
+                Reply r = Reply::ok(std::move(o));
                 r.messages.push_back(json::object{{"code", 10000},
                                                   {"message", "This API Token is valid and active"},
                                                   {"type", nullptr}});
@@ -128,14 +122,14 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
               "Verify the calling API token"});
 
   router.add({verb::get, f.prefix + "/permission_groups", groupsAccess(f, false), 0, true,
-              [f](Context& ctx) -> Result<Reply> { return ok(permissionGroups(ctx, f.account)); },
+              [f](Context& ctx) -> Result<Reply> { return Reply::ok(permissionGroups(ctx, f.account)); },
               "List permission groups"});
 
   router.add({verb::get, f.prefix + "/{token_id}", groupsAccess(f, false), 0, false,
               [&svc, f](Context& ctx) -> Result<Reply> {
                 auto row = svc.get(ownerOf(f, ctx), std::string(ctx.param("token_id")));
                 if (!row) return row.error();
-                return ok(svc.toJson(*row));
+                return Reply::ok(svc.toJson(*row));
               },
               "Get an API token"});
 
@@ -146,7 +140,7 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
                 auto row = svc.update(ownerOf(f, ctx), *ctx.principal,
                                       std::string(ctx.param("token_id")), *body);
                 if (!row) return row.error();
-                return ok(svc.toJson(*row));
+                return Reply::ok(svc.toJson(*row));
               },
               "Update an API token"});
 
@@ -154,7 +148,7 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
               [&svc, f](Context& ctx) -> Result<Reply> {
                 auto id = svc.remove(ownerOf(f, ctx), std::string(ctx.param("token_id")));
                 if (!id) return id.error();
-                return ok(json::object{{"id", *id}});
+                return Reply::ok(json::object{{"id", *id}});
               },
               "Delete an API token"});
 
@@ -166,7 +160,7 @@ void registerFamily(api::Router& router, TokenService& svc, const Family& f) {
                 auto secret = svc.roll(ownerOf(f, ctx), *ctx.principal,
                                        std::string(ctx.param("token_id")));
                 if (!secret) return secret.error();
-                return ok(json::value(*secret));
+                return Reply::ok(json::value(*secret));
               },
               "Roll an API token's secret"});
 }

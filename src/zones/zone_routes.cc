@@ -14,13 +14,6 @@ using api::Scope;
 using verb = http::bhttp::verb;
 namespace g = auth::groups;
 
-namespace {
-Reply ok(json::value v) {
-  Reply r;
-  r.result = std::move(v);
-  return r;
-}
-}  // namespace
 
 void registerRoutes(api::Router& router, ZoneService& svc) {
   // Create and list decide per zone (the target is in the body or in the data), through
@@ -34,7 +27,7 @@ void registerRoutes(api::Router& router, ZoneService& svc) {
                 if (!body) return body.error();
                 auto z = svc.create(*ctx.principal, *body);
                 if (!z) return z.error();
-                return ok(svc.toJson(*z));
+                return Reply::ok(svc.toJson(*z));
               },
               "Create a zone"});
 
@@ -47,7 +40,7 @@ void registerRoutes(api::Router& router, ZoneService& svc) {
                 if (!zones) return zones.error();
                 json::array arr;
                 for (const auto& z : api::pageSlice(*zones, *page)) arr.push_back(svc.toJson(z));
-                Reply r = ok(std::move(arr));
+                Reply r = Reply::ok(std::move(arr));
                 r.result_info = api::resultInfo(*page, r.result.as_array().size(), zones->size());
                 return r;
               },
@@ -61,7 +54,7 @@ void registerRoutes(api::Router& router, ZoneService& svc) {
                 auto z = svc.get(std::string(ctx.param("zone_id")));
                 if (!z) return z.error();
                 if (!*z) return api::noRoute(ctx.path);
-                return ok(svc.toJson(**z));
+                return Reply::ok(svc.toJson(**z));
               },
               "Zone details"});
 
@@ -75,7 +68,7 @@ void registerRoutes(api::Router& router, ZoneService& svc) {
                 auto z = svc.edit(std::string(ctx.param("zone_id")), *body);
                 if (!z) return z.error();
                 if (!*z) return api::noRoute(ctx.path);
-                return ok(svc.toJson(**z));
+                return Reply::ok(svc.toJson(**z));
               },
               "Edit a zone"});
 
@@ -85,7 +78,7 @@ void registerRoutes(api::Router& router, ZoneService& svc) {
                 auto z = svc.activationCheck(id);
                 if (!z) return z.error();
                 if (!*z) return api::noRoute(ctx.path);
-                return ok(json::object{{"id", id}});
+                return Reply::ok(json::object{{"id", id}});
               },
               "Rerun the activation check"});
 
@@ -95,7 +88,7 @@ void registerRoutes(api::Router& router, ZoneService& svc) {
                 auto gone = svc.remove(id);
                 if (!gone) return gone.error();
                 if (!*gone) return api::noRoute(ctx.path);
-                return ok(json::object{{"id", id}});
+                return Reply::ok(json::object{{"id", id}});
               },
               "Delete a zone"});
 }

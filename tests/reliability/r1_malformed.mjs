@@ -308,6 +308,9 @@ runScript('r1_malformed', async (t) => {
     { label: 'PUT /accounts/{id}', method: 'PUT', target: `${V4}/accounts/${acct}`, limit: 16 * 1024 },
     { label: 'PUT /user/tokens/{id}', method: 'PUT', target: `${V4}/user/tokens/${putTok}`, limit: 64 * 1024 },
     { label: 'POST /accounts/{id}/tokens', method: 'POST', target: `${V4}/accounts/${acct}/tokens`, limit: 64 * 1024 },
+    { label: 'PATCH /zones/{id}', method: 'PATCH', target: `${V4}/zones/${dnsZone}`, limit: 16 * 1024 },
+    { label: 'POST /zones/{id}/dns_records/batch', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records/batch`, limit: 1024 * 1024 },
+    { label: 'POST /zones/{id}/ssl/certificate_packs/order', method: 'POST', target: `${V4}/zones/${dnsZone}/ssl/certificate_packs/order`, limit: 16 * 1024 },
     { label: 'POST /zones/{id}/dns_records', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records`, limit: 16 * 1024 },
   ];
   const splitHead = (buf) => {

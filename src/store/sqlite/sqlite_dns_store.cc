@@ -64,49 +64,37 @@ std::string likePattern(const DnsTextFilter& f) {
   return v;
 }
 
-// The WHERE clause of a list and the values it binds, in order (?2 onwards; ?1 is the zone).
+// The WHERE clause of a list and the text values it binds, in order (?2 onwards; ?1 is the
+// zone). Booleans become literals: only client text is bound.
 struct Where {
   std::string sql;
   std::vector<std::string> texts;
-  std::vector<int64_t> ints;  // bound after the texts
 };
 
 Where whereOf(const DnsQuery& q) {
   std::vector<std::string> terms;
   Where w;
+  auto param = [&](std::string value) {
+    w.texts.push_back(std::move(value));
+    return "?" + std::to_string(1 + w.texts.size());
+  };
   auto text = [&](std::string_view column, const DnsTextFilter& f) {
-    const int n = 2 + static_cast<int>(w.texts.size());
+    const std::string c(column);
     if (f.op == DnsTextFilter::Op::kExact && column == "name") {
       // Names are stored lower-case: a plain comparison, which the name index serves.
-      terms.push_back("name = lower(?" + std::to_string(n) + ")");
-      w.texts.push_back(f.value);
+      terms.push_back("name = lower(" + param(f.value) + ")");
     } else if (f.op == DnsTextFilter::Op::kExact) {
-      terms.push_back("lower(" + std::string(column) + ") = lower(?" + std::to_string(n) + ")");
-      w.texts.push_back(f.value);
+      terms.push_back("lower(" + c + ") = lower(" + param(f.value) + ")");
     } else {
-      terms.push_back(std::string(column) + " LIKE ?" + std::to_string(n) + " ESCAPE '\\'");
-      w.texts.push_back(likePattern(f));
+      terms.push_back(c + " LIKE " + param(likePattern(f)) + " ESCAPE '\\'");
     }
   };
-  if (q.type) {
-    terms.push_back("type = ?" + std::to_string(2 + w.texts.size()));
-    w.texts.push_back(*q.type);
-  }
+  if (q.type) terms.push_back("type = " + param(*q.type));
   if (q.name) text("name", *q.name);
   if (q.content) text("content", *q.content);
   if (q.comment) text("comment", *q.comment);
   if (q.comment_present) terms.push_back(*q.comment_present ? "comment <> ''" : "comment = ''");
-  std::vector<std::string> int_terms;
-  if (q.proxied) {
-    int_terms.push_back("proxied = ?");
-    w.ints.push_back(*q.proxied ? 1 : 0);
-  }
-  // Integer parameters are numbered after the texts.
-  for (size_t i = 0; i < int_terms.size(); ++i) {
-    std::string t = int_terms[i];
-    t += std::to_string(2 + w.texts.size() + i);
-    terms.push_back(t);
-  }
+  if (q.proxied) terms.push_back(*q.proxied ? "proxied = 1" : "proxied = 0");
   w.sql = "WHERE zone_id = ?1";
   if (!terms.empty()) {
     w.sql += " AND (";
@@ -123,7 +111,6 @@ void bindWhere(Statement& s, const DnsQuery& q, const Where& w) {
   s.bind(1, q.zone_id);
   int n = 2;
   for (const std::string& t : w.texts) s.bind(n++, t);
-  for (int64_t v : w.ints) s.bind(n++, v);
 }
 
 std::string_view orderColumn(const std::string& order) {

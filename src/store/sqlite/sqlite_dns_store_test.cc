@@ -4,7 +4,6 @@
 #include "store/sqlite/sqlite_dns_store.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include <system_error>
 #include <vector>
 
+#include "store/sqlite/query_plan_for_test.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store_contract/contract_support.h"
 
@@ -67,24 +67,7 @@ class SqliteDnsStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string plan(const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((dir_ / "nubis.db").string().c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    std::string out;
-    if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr) ==
-        SQLITE_OK) {
-      while (sqlite3_step(stmt) == SQLITE_ROW) {
-        out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-        out += "\n";
-      }
-    } else {
-      ADD_FAILURE() << sqlite3_errmsg(db) << " in " << sql;
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
-  }
+  std::string plan(const std::string& sql) { return queryPlan(dir_ / "nubis.db", sql); }
 
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;

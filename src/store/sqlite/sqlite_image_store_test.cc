@@ -17,6 +17,7 @@
 #include "store/sqlite/image_columns.h"
 #include "store/sqlite/image_list_query.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/query_plan_for_test.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store_contract/contract_support.h"
 #include "store_contract/image_store_contract.h"
@@ -64,25 +65,7 @@ class SqliteImageStoreTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  // Every line of EXPLAIN QUERY PLAN for sql, on a raw connection to the same file.
-  std::string plan(const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((dir_ / "nubis.db").string().c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    std::string out;
-    if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr) ==
-        SQLITE_OK) {
-      while (sqlite3_step(stmt) == SQLITE_ROW) {
-        out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-        out += "\n";
-      }
-    } else {
-      ADD_FAILURE() << sqlite3_errmsg(db) << " in " << sql;
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
-  }
+  std::string plan(const std::string& sql) { return queryPlan(dir_ / "nubis.db", sql); }
 
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
