@@ -8,10 +8,17 @@ namespace nubis::api {
 
 bool allowed(const auth::Principal& p, std::span<const std::string_view> groups,
              const auth::Target& target) {
-  if (target.kind != auth::Target::kUser && !p.reaches(target.account_id)) return false;
-  if (p.kind == auth::Principal::Kind::kGlobalKey) {
-    return target.kind != auth::Target::kUser || target.user_id == p.user_id;
+  if (target.kind == auth::Target::kUser) {
+    if (p.kind == auth::Principal::Kind::kGlobalKey) return target.user_id == p.user_id;
+    return auth::evaluate(p.policies, groups, target);
   }
+  if (!p.reaches(target.account_id)) return false;
+  // A user acts in an account within what its member roles grant there, whatever the credential.
+  if (p.kind != auth::Principal::Kind::kAccountToken &&
+      !auth::evaluate(p.member_policies, groups, target)) {
+    return false;
+  }
+  if (p.kind == auth::Principal::Kind::kGlobalKey) return true;
   return auth::evaluate(p.policies, groups, target);
 }
 

@@ -11,8 +11,9 @@
 
 namespace nubis::api {
 
-// True when the principal may act on `target` with one of `groups`. The Global API Key has the
-// user's full rights inside the accounts it reaches.
+// True when the principal may act on `target` with one of `groups`: inside the accounts it reaches,
+// within the user's member roles there (auth/roles.h), and for a token within its own policies.
+// The Global API Key has the user's member rights; user targets are the user's own.
 bool allowed(const auth::Principal& p, std::span<const std::string_view> groups,
              const auth::Target& target);
 

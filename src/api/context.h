@@ -28,6 +28,7 @@ struct Access {
     kPublic,         // no credential (health, metrics)
     kAuthenticated,  // any usable credential; no permission group (verify, GET /accounts)
     kGroups,         // one of `groups` granted on the scoped resource
+    kInstanceAdmin,  // the instance admin's Global API Key only (Nubis-only admin API)
   } kind = Kind::kGroups;
   std::vector<std::string_view> groups;
   Scope scope = Scope::kNone;
@@ -40,6 +41,15 @@ struct Access {
   bool verify_style = false;
   // Permission failures answer 9109 "Unauthorized…" (token management) instead of 10000.
   bool deny_as_unauthorized = false;
+
+  // One of `ids` granted on the route's `scope` resource.
+  static Access groupsOn(std::vector<std::string_view> ids, Scope scope) {
+    Access a;
+    a.kind = Kind::kGroups;
+    a.groups = std::move(ids);
+    a.scope = scope;
+    return a;
+  }
 };
 
 struct Context {

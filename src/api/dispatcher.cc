@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "api/authorize.h"
 #include "api/credentials.h"
 #include "api/errors.h"
 #include "auth/evaluator.h"
@@ -86,6 +87,16 @@ ApiError Dispatcher::authFailureError(auth::AuthFailure f, const Access& access,
 
 Status Dispatcher::authorize(const Context& ctx, const Route& route) const {
   const Access& access = route.access;
+  if (access.kind == Access::Kind::kInstanceAdmin) {
+    // The user who bootstrapped the instance, by its Global API Key: tokens cannot carry this
+    // right (no permission group names it), so a leaked token cannot mint users.
+    auto admin = store_.getMeta("instance_admin");
+    if (!admin) return admin.error();
+    const auth::Principal& p = *ctx.principal;
+    if (p.kind != auth::Principal::Kind::kGlobalKey || !*admin || **admin != p.user_id)
+      return error(Err::Unauthorized);
+    return Ok{};
+  }
   if (access.kind != Access::Kind::kGroups) return Ok{};
   const auth::Principal& p = *ctx.principal;
   const ApiError denied = access.deny_as_unauthorized ? error(Err::Unauthorized)
@@ -116,8 +127,7 @@ Status Dispatcher::authorize(const Context& ctx, const Route& route) const {
       break;
     }
   }
-  if (p.kind == auth::Principal::Kind::kGlobalKey) return Ok{};  // the user's full rights
-  if (!auth::evaluate(p.policies, access.groups, target)) return denied;
+  if (!allowed(p, access.groups, target)) return denied;
   return Ok{};
 }
 

@@ -44,10 +44,22 @@ namespace nubis::api {
   X(TokenNotFound, 404, 1003, "Invalid or missing token identifier")                             \
   X(TokenQuota, 400, 1002, "Token limit reached")                                                \
   X(MembershipNotFound, 404, 1003, "Membership not found")                                       \
+  /* Account members and invites: Cloudflare's codes for these refusals are unseen; 1003 is   */ \
+  /* its "not found" for identity objects, 1001 its validation code.                          */ \
+  X(MemberNotFound, 404, 1003, "Member not found")                                               \
+  X(InviteNotFound, 404, 1003, "Invite not found")                                               \
+  X(RoleNotFound, 404, 1003, "Role not found")                                                   \
+  X(MemberExists, 400, 1001, " is already a member of this account or has a pending invite")    \
+  X(LastSuperAdministrator, 400, 1001,                                                           \
+    "An account must keep at least one accepted Super Administrator - All Privileges")          \
   X(AccountNotFound, 404, 1003, "Account not found")                                             \
   X(ZoneExists, 400, 1061, " already exists")                                                    \
   X(ZoneNotFound, 404, 1001, "Invalid zone identifier")                                          \
   X(ZoneValidation, 400, 1099, "")                                                               \
+  /* A subdomain of a registrable domain (Cloudflare docs, "Cannot add domain": 1116). */        \
+  X(ZoneNotApex, 400, 1116,                                                                      \
+    "Please ensure you are providing the root domain and not any subdomains (e.g., "             \
+    "example.com, not subdomain.example.com)")                                                   \
   X(CertPackNotFound, 404, 1003, "Certificate pack not found")                                   \
   /* DNS records (API-SURFACE.md §4.7, §7: codes seen in clients' issue trackers). */            \
   X(DnsValidation, 400, 1004, "DNS Validation Error: ")                                          \

@@ -56,8 +56,6 @@ std::string hashPassword(const std::string& password, Random& rng) {
   return rc == ARGON2_OK ? std::string(encoded) : std::string();
 }
 
-namespace {
-
 std::vector<auth::Policy> everything(const std::string& user_id, Random& rng) {
   std::vector<auth::Policy> out(3);
   for (auto& p : out) p.id = ids::newId(rng);
@@ -70,6 +68,8 @@ std::vector<auth::Policy> everything(const std::string& user_id, Random& rng) {
   out[2].resources = {auth::ResourceKey{auth::ResourceKey::kZone, "*", {}}};
   return out;
 }
+
+namespace {
 
 bool validPresetToken(const std::string& t) {
   if (t.size() != 40) return false;
@@ -113,9 +113,11 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
   store::MembershipRow membership;
   membership.id = ids::newId(rng);
   membership.user_id = user.id;
+  membership.email = user.email;
   membership.account_id = account.id;
   membership.status = "accepted";
-  membership.roles_json = R"(["Administrator"])";
+  // The account's creator is the one who may manage its members.
+  membership.roles_json = R"(["Super Administrator - All Privileges"])";
   membership.created_on = now;
 
   const std::string secret = presets.api_token.empty() ? ids::newTokenSecret(rng) : presets.api_token;
@@ -156,6 +158,8 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
     auto t = s.insertToken(token);
     if (!t) return t.error();
     if (!*u || !*a || !*m || !*t) return ApiError::internal("bootstrap rows conflict");
+    // The bootstrap user administers the instance (POST /client/v4/nubis/users).
+    if (Status meta = s.setMeta("instance_admin", user.id); !meta) return meta;
     return s.setMeta("bootstrapped", std::to_string(now));
   });
   if (!st) return st.error();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "auth/authenticator.h"
 #include "base/clock.h"
@@ -35,6 +36,11 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
 
 // Writes a file atomically and durably: temp file, fsync, rename, directory fsync.
 Status writeFileDurably(const std::string& path, const std::string& content, int mode);
+
+// Every permission group: user groups on the user, account groups on all accounts, zone groups on
+// all zones (the bootstrap token's and each new user's first token's policies; what they reach is
+// still bounded by the user's memberships and roles).
+std::vector<auth::Policy> everything(const std::string& user_id, Random& rng);
 
 // An argon2id encoded hash of a dashboard password ("" when argon2 fails).
 std::string hashPassword(const std::string& password, Random& rng);

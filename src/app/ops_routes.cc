@@ -45,6 +45,7 @@ std::string openApiDocument(const api::Router& router) {
     }
     const char* kind = r.access.kind == Access::Kind::kPublic          ? "public"
                        : r.access.kind == Access::Kind::kAuthenticated ? "authenticated"
+                       : r.access.kind == Access::Kind::kInstanceAdmin ? "instance_admin"
                                                                        : "groups";
     json::array params;
     for (const auto& seg : r.segments)

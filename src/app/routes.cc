@@ -1,5 +1,6 @@
 #include "app/routes.h"
 
+#include "app/admin_routes.h"
 #include "dns/dns_routes.h"
 #include "identity/identity_routes.h"
 #include "images/image_routes.h"
@@ -13,7 +14,9 @@ void registerAllRoutes(api::Router& router, Services& s) {
   // /user/tokens*, /accounts/{account_id}/tokens*
   tokens::registerRoutes(router, s.tokens);
   // /user, /accounts*, /memberships*
-  identity::registerRoutes(router, identity::Deps{s.store, s.authn, s.clock});
+  identity::registerRoutes(router, identity::Deps{s.store, s.authn, s.clock, s.members});
+  // /accounts/{account_id}/members*, /accounts/{account_id}/roles*, /user/invites*
+  identity::registerMemberRoutes(router, identity::Deps{s.store, s.authn, s.clock, s.members});
   // /zones, /zones/{zone_id}
   zones::registerRoutes(router, s.zones);
   // /zones/{zone_id}/dns_records*
@@ -22,6 +25,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   ssl::registerRoutes(router, s.ssl, s.store);
   // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*
   images::registerRoutes(router, s.images, s.delivery);
+  // /nubis/users (Nubis-only: the instance admin adds users)
+  registerAdminRoutes(router, s.store, s.authn, s.clock, s.rng);
 }
 
 }  // namespace nubis::app

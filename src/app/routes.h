@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "dns/dns_service.h"
+#include "identity/members.h"
 #include "images/delivery.h"
 #include "images/images_service.h"
 #include "ssl/ssl_service.h"
@@ -23,7 +24,9 @@ struct Services {
       : store(s),
         authn(a),
         clock(c),
+        rng(r),
         tokens(s, a, c, r),
+        members(s, a, c, r),
         zones(s, c, r),
         dns(s, records, c, r),
         ssl(packs, ca, c, r),
@@ -32,7 +35,9 @@ struct Services {
   store::Store& store;
   auth::Authenticator& authn;
   const Clock& clock;
+  Random& rng;
   tokens::TokenService tokens;
+  identity::MemberService members;
   zones::ZoneService zones;
   dns::DnsService dns;
   ssl::SslService ssl;

@@ -2,54 +2,27 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
-#include <cctype>
-
+#include "api/errors.h"
 #include "app/bootstrap.h"
+#include "auth/policy.h"
 #include "auth/secrets.h"
 #include "base/ids.h"
+#include "base/text.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace nubis::app {
-namespace {
 
-constexpr size_t kMaxEmail = 90;  // Cloudflare's user e-mail bound
-
-bool plausibleEmail(const std::string& e) {
-  const size_t at = e.find('@');
-  if (e.size() > kMaxEmail || at == std::string::npos || at == 0 || at + 1 >= e.size() ||
-      e.find('@', at + 1) != std::string::npos || e.find('.', at) == std::string::npos) {
-    return false;
-  }
-  return std::none_of(e.begin(), e.end(), [](char c) {
-    return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c));
-  });
-}
-
-}  // namespace
-
-Result<NewUser> createUser(const std::string& data_dir, const std::string& email_in,
-                           const std::string& password_in, const Clock& clock, Random& rng) {
-  std::string email = email_in;
-  for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (!plausibleEmail(email)) {
-    return ApiError::internal("--email \"" + email_in + "\" is not an e-mail address");
+Result<NewUser> createUserIn(store::Store& store, const auth::SecretHasher& hasher,
+                             const std::string& email_in, const std::string& password_in,
+                             const Clock& clock, Random& rng) {
+  const std::string email = text::asciiLower(email_in);
+  if (!text::plausibleEmail(email)) {
+    return api::invalid("email \"" + email_in + "\" is not an e-mail address");
   }
   if (!password_in.empty() && password_in.size() < 8) {
-    return ApiError::internal("--password must be at least 8 characters");
+    return api::invalid("password must be at least 8 characters");
   }
-  struct stat st {};
-  if (::stat((data_dir + "/nubis.db").c_str(), &st) != 0 ||
-      ::stat((data_dir + "/pepper").c_str(), &st) != 0) {
-    return ApiError::internal("no Nubis data in " + data_dir +
-                                  ": start `nubis serve --data-dir " + data_dir + "` once first");
-  }
-  auto pepper = auth::loadOrCreatePepper(data_dir + "/pepper", rng);
-  if (!pepper) return pepper.error();
-  auto db = store::sqlite::SqliteStore::open(data_dir + "/nubis.db");
-  if (!db) return db.error();
-  const auth::SecretHasher hasher(*pepper);
-
+  if (password_in.size() > 1024) return api::invalid("password must be at most 1024 characters");
   NewUser out;
   out.email = email;
   out.password = password_in.empty() ? ids::newPassword(rng) : password_in;
@@ -61,11 +34,51 @@ Result<NewUser> createUser(const std::string& data_dir, const std::string& email
   if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
   user.global_key_hash = hasher.hash("global_key", out.global_api_key);
   user.created_on = user.modified_on = clock.nowMicros();
-  auto inserted = (*db)->insertUser(user);
-  if (!inserted) return inserted.error();
-  if (!*inserted) return ApiError::internal("a user with the e-mail " + email + " exists");
+  out.api_token = ids::newTokenSecret(rng);
+  store::TokenRow token;
+  token.id = ids::newId(rng);
+  token.owner_kind = "user";
+  token.owner_id = user.id;
+  token.name = "User token";
+  token.status = "active";
+  token.issued_on = token.modified_on = user.created_on / 1000000 * 1000000;
+  token.policies_json = auth::storePolicies(everything(user.id, rng));
+  token.secret_hash = hasher.hash("token", out.api_token);
+  token.created_by = user.id;
+  out.api_token_id = token.id;
+  bool taken = false;
+  Status written = store.transaction([&](store::Store& s) -> Status {
+    auto inserted = s.insertUser(user);
+    if (!inserted) return inserted.error();
+    if (!*inserted) {
+      taken = true;
+      return Ok{};
+    }
+    auto t = s.insertToken(token);
+    if (!t) return t.error();
+    if (!*t) return ApiError::internal("token secret collision");
+    return s.claimInvites(user.email, user.id);
+  });
+  if (!written) return written.error();
+  if (taken) return api::invalid("a user with the e-mail " + email + " exists");
   out.id = user.id;
   return out;
+}
+
+Result<NewUser> createUser(const std::string& data_dir, const std::string& email,
+                           const std::string& password, const Clock& clock, Random& rng) {
+  struct stat st {};
+  if (::stat((data_dir + "/nubis.db").c_str(), &st) != 0 ||
+      ::stat((data_dir + "/pepper").c_str(), &st) != 0) {
+    return ApiError::internal("no Nubis data in " + data_dir +
+                              ": start `nubis serve --data-dir " + data_dir + "` once first");
+  }
+  auto pepper = auth::loadOrCreatePepper(data_dir + "/pepper", rng);
+  if (!pepper) return pepper.error();
+  auto db = store::sqlite::SqliteStore::open(data_dir + "/nubis.db");
+  if (!db) return db.error();
+  const auth::SecretHasher hasher(*pepper);
+  return createUserIn(**db, hasher, email, password, clock, rng);
 }
 
 }  // namespace nubis::app

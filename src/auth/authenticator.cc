@@ -1,5 +1,9 @@
 #include "auth/authenticator.h"
 
+#include <boost/json/parse.hpp>
+
+#include "auth/roles.h"
+
 namespace nubis::auth {
 
 std::string Authenticator::globalKeyKey(std::string_view email, std::string_view key) const {
@@ -28,13 +32,23 @@ void Authenticator::invalidateAll() {
   cache_.clear();
 }
 
-Result<std::vector<std::string>> Authenticator::reachableAccounts(const std::string& user_id) {
+Status Authenticator::loadMemberships(const std::string& user_id, Principal& p) {
   auto ms = store_.listMembershipsOfUser(user_id);
   if (!ms) return ms.error();
-  std::vector<std::string> out;
-  for (const auto& m : *ms)
-    if (m.status == "accepted") out.push_back(m.account_id);
-  return out;
+  for (const auto& m : *ms) {
+    if (m.status != "accepted") continue;
+    p.account_ids.push_back(m.account_id);
+    // Role names as stored; a name Nubis does not know grants nothing (fails closed).
+    boost::system::error_code ec;
+    boost::json::value roles = boost::json::parse(m.roles_json, ec);
+    if (ec || !roles.is_array()) continue;
+    for (const auto& r : roles.as_array()) {
+      const Role* role = r.is_string() ? findRoleByName(r.as_string()) : nullptr;
+      if (role == nullptr) continue;
+      for (Policy& pol : rolePolicies(*role, m.account_id)) p.member_policies.push_back(std::move(pol));
+    }
+  }
+  return Ok{};
 }
 
 Result<std::shared_ptr<const Principal>> Authenticator::principalFor(const store::TokenRow& row) {
@@ -61,9 +75,7 @@ Result<std::shared_ptr<const Principal>> Authenticator::principalFor(const store
     auto user = store_.getUser(row.owner_id);
     if (!user) return user.error();
     if (*user) p->email = (*user)->email;
-    auto accounts = reachableAccounts(row.owner_id);
-    if (!accounts) return accounts.error();
-    p->account_ids = std::move(*accounts);
+    if (Status st = loadMemberships(row.owner_id, *p); !st) return st.error();
   }
   return std::shared_ptr<const Principal>(std::move(p));
 }
@@ -95,9 +107,7 @@ Result<AuthResult> Authenticator::loadGlobalKey(std::string_view email, std::str
   p->user_id = (*user)->id;
   p->email = (*user)->email;
   p->status = "active";
-  auto accounts = reachableAccounts(p->user_id);
-  if (!accounts) return accounts.error();
-  p->account_ids = std::move(*accounts);
+  if (Status st = loadMemberships(p->user_id, *p); !st) return st.error();
   std::shared_ptr<const Principal> shared = std::move(p);
   put(cache_key, shared, gen);
   return AuthResult{shared, AuthFailure::kNone};

@@ -55,7 +55,8 @@ class Authenticator {
   const SecretHasher& hasher() const { return hasher_; }
 
  private:
-  Result<std::vector<std::string>> reachableAccounts(const std::string& user_id);
+  // Fills account_ids and member_policies from the user's accepted memberships.
+  Status loadMemberships(const std::string& user_id, Principal& p);
   void put(const std::string& key, std::shared_ptr<const Principal> p, uint64_t generation);
 
   store::Store& store_;

@@ -29,6 +29,10 @@ struct Principal {
   // Accounts this principal can reach at all: the user's accepted memberships, or the owning
   // account of an account token. Permission groups are evaluated only inside this reach.
   std::vector<std::string> account_ids;
+  // What the user's member roles grant in those accounts (auth/roles.h), as policies. Users act
+  // within them whatever the credential: the Global API Key holds exactly these, a user token
+  // the intersection with its own policies. Empty for account tokens, which the account owns.
+  std::vector<Policy> member_policies;
 
   bool reaches(const std::string& account) const {
     return std::find(account_ids.begin(), account_ids.end(), account) != account_ids.end();

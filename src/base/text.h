@@ -1,4 +1,4 @@
-// ASCII case mapping for protocol text (DNS names, record types, e-mails): locale-independent,
+// ASCII text helpers for protocol text (DNS names, record types, e-mails): locale-independent,
 // byte for byte, so non-ASCII bytes pass through unchanged.
 #pragma once
 
@@ -21,6 +21,22 @@ inline std::string asciiUpper(std::string_view s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - ('a' - 'A'));
   }
   return out;
+}
+
+// An e-mail address as users and invites carry it: at most 90 bytes (Cloudflare's bound), one
+// '@' with something before it and a dot after it, no blanks or control bytes. Deliberately
+// loose: the address is an identifier here, and nothing is ever sent to it.
+inline bool plausibleEmail(std::string_view e) {
+  const size_t at = e.find('@');
+  if (e.size() > 90 || at == std::string_view::npos || at == 0 || at + 1 >= e.size() ||
+      e.find('@', at + 1) != std::string_view::npos || e.find('.', at) == std::string_view::npos) {
+    return false;
+  }
+  for (char c : e) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= ' ' || u == 0x7f) return false;
+  }
+  return true;
 }
 
 }  // namespace nubis::text

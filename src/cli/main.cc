@@ -26,8 +26,8 @@ constexpr const char* kUsage = R"(nubis — the Cloudflare API v4 and Cloudflare
 Usage:
   nubis serve [flags]     start the API and image delivery servers
   nubis user create --email EMAIL [--password PW] [--data-dir DIR]
-                          add a user (its own Global API Key and password, printed once as
-                          JSON); works while a server runs on DIR
+                          add a user (its own Global API Key, password and a first API
+                          token, printed once as JSON); works while a server runs on DIR
   nubis version           print the version
   nubis --help            this text; `nubis serve --help` lists every flag
 )";
@@ -204,9 +204,13 @@ int serve(const std::vector<std::string>& args) {
 constexpr const char* kUserUsage = R"(Usage: nubis user create --email EMAIL [--password PW] [--data-dir DIR]
 
 Adds a user to the data dir (default ./nubis-data, or NUBIS_DATA_DIR) of a Nubis that has started
-at least once. The user gets a Global API Key and a dashboard password (generated when --password
-is not given), printed once on stdout as JSON; only their hashes are stored. The user belongs to
-no account until an account invites them.
+at least once. The user gets a Global API Key, a dashboard password (generated when --password
+is not given) and a first API token holding every permission group, printed once on stdout as JSON;
+only their hashes are stored. The user belongs to no account until invited
+(POST /client/v4/accounts/{account_id}/members) and the invite accepted (PATCH
+/client/v4/user/invites/{id}); what the user's credentials can do there is bounded by the roles the
+account gives. The instance admin (the bootstrap user) can do the same over the API with its
+Global API Key: POST /client/v4/nubis/users {"email": ..., "password": ...}.
 )";
 
 int userCommand(const std::vector<std::string>& args) {
@@ -251,12 +255,16 @@ int userCommand(const std::vector<std::string>& args) {
   nubis::OsRandom rng;
   auto made = nubis::app::createUser(data_dir, email, password, clock, rng);
   if (!made) {
-    std::fprintf(stderr, "nubis user create: %s\n", made.error().detail.c_str());
+    const nubis::ApiError& e = made.error();
+    std::fprintf(stderr, "nubis user create: %s\n",
+                 (e.detail.empty() ? e.message : e.detail).c_str());
     return 1;
   }
-  std::printf("{\"id\":\"%s\",\"email\":\"%s\",\"password\":\"%s\",\"global_api_key\":\"%s\"}\n",
+  std::printf("{\"id\":\"%s\",\"email\":\"%s\",\"password\":\"%s\",\"global_api_key\":\"%s\","
+              "\"api_token\":\"%s\",\"api_token_id\":\"%s\"}\n",
               made->id.c_str(), nubis::jsonEscape(made->email).c_str(),
-              nubis::jsonEscape(made->password).c_str(), made->global_api_key.c_str());
+              nubis::jsonEscape(made->password).c_str(), made->global_api_key.c_str(),
+              made->api_token.c_str(), made->api_token_id.c_str());
   return 0;
 }
 

@@ -1,6 +1,8 @@
 #include "identity/identity_json.h"
 
 #include <boost/json/parse.hpp>
+#include <span>
+#include <vector>
 
 #include "base/time_util.h"
 
@@ -54,18 +56,87 @@ json::object accountJson(const store::AccountRow& a) {
                       {"settings", std::move(settings)}};
 }
 
+namespace {
+
+// The stored role names, resolved; names Nubis does not know are kept out (they grant nothing).
+std::vector<const auth::Role*> rolesOf(const store::MembershipRow& m) {
+  std::vector<const auth::Role*> out;
+  json::value v = parseOr(m.roles_json, json::array());
+  if (!v.is_array()) return out;
+  for (const auto& n : v.as_array())
+    if (n.is_string())
+      if (const auth::Role* r = auth::findRoleByName(n.as_string())) out.push_back(r);
+  return out;
+}
+
+json::object permissionsJson(std::span<const auth::Role* const> roles) {
+  json::object out;
+  for (const auto& p : auth::legacyPermissions(roles))
+    out[p.key] = json::object{{"read", p.read}, {"write", p.write}};
+  return out;
+}
+
+json::array roleNames(const store::MembershipRow& m) {
+  json::array out;
+  for (const auth::Role* r : rolesOf(m)) out.emplace_back(r->name);
+  return out;
+}
+
+}  // namespace
+
 json::object membershipJson(const store::MembershipRow& m, const store::AccountRow& a) {
-  json::object rw{{"read", true}, {"write", true}};
-  json::object permissions;
-  for (const char* k : {"analytics", "billing", "cache_purge", "dns", "dns_records", "lb", "logs",
-                        "organization", "ssl", "waf", "zone_settings", "zones"})
-    permissions[k] = rw;
   return json::object{{"id", m.id},
                       {"account", accountJson(a)},
                       {"api_access_enabled", nullptr},
-                      {"permissions", std::move(permissions)},
-                      {"roles", parseOr(m.roles_json, json::array())},
+                      {"permissions", permissionsJson(rolesOf(m))},
+                      {"roles", roleNames(m)},
                       {"status", m.status}};
+}
+
+json::object roleJson(const auth::Role& role) {
+  const auth::Role* one[] = {&role};
+  return json::object{{"id", role.id},
+                      {"name", role.name},
+                      {"description", role.description},
+                      {"permissions", permissionsJson(one)}};
+}
+
+json::object memberJson(const store::MembershipRow& m, const std::optional<store::UserRow>& u) {
+  json::array roles;
+  for (const auth::Role* r : rolesOf(m)) roles.push_back(roleJson(*r));
+  json::object user{{"id", u ? json::value(u->id) : json::value(nullptr)},
+                    {"email", m.email},
+                    {"first_name", u ? nullable(u->first_name) : json::value(nullptr)},
+                    {"last_name", u ? nullable(u->last_name) : json::value(nullptr)},
+                    {"two_factor_authentication_enabled", false}};
+  return json::object{{"id", m.id},
+                      {"email", m.email},
+                      {"status", m.status},
+                      {"roles", std::move(roles)},
+                      {"user", std::move(user)},
+                      {"policies", json::array()}};
+}
+
+json::object inviteJson(const store::MembershipRow& m, const store::AccountRow& a,
+                        const std::string& status) {
+  bool enforcing = false;
+  json::value settings = parseOr(a.settings_json, json::object());
+  if (settings.is_object())
+    if (const json::value* e = settings.as_object().if_contains("enforce_twofactor"); e && e->is_bool())
+      enforcing = e->as_bool();
+  return json::object{
+      {"id", m.id},
+      {"invited_member_id", m.user_id.empty() ? json::value(nullptr) : json::value(m.user_id)},
+      {"invited_member_email", m.email},
+      {"organization_id", a.id},
+      {"organization_name", a.name},
+      {"organization_is_enforcing_twofactor", enforcing},
+      {"invited_by", m.invited_by},
+      {"invited_on", timeutil::formatMicros(m.created_on)},
+      {"expires_on", m.expires_on ? json::value(timeutil::formatMicros(*m.expires_on))
+                                  : json::value(nullptr)},
+      {"roles", roleNames(m)},
+      {"status", status}};
 }
 
 }  // namespace nubis::identity

@@ -1,7 +1,12 @@
-// JSON shapes of the user, accounts and memberships (API-SURFACE.md §4.2, §4.4, §4.5).
+// JSON shapes of the user, accounts, memberships, members, invites and roles (API-SURFACE.md
+// §4.2-§4.5; Member and Role as the SDK types them).
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+
+#include "auth/roles.h"
 
 #include "store/rows.h"
 
@@ -9,6 +14,16 @@ namespace nubis::identity {
 
 boost::json::object userJson(const store::UserRow& u);
 boost::json::object accountJson(const store::AccountRow& a);
+// `permissions` and `roles` follow the membership's roles (auth/roles.h).
 boost::json::object membershipJson(const store::MembershipRow& m, const store::AccountRow& a);
+// {id, name, description, permissions{analytics: {read, write}, ...}}.
+boost::json::object roleJson(const auth::Role& role);
+// {id, email, status, roles: [Role], user: {id, email, first_name, last_name,
+// two_factor_authentication_enabled}, policies: []}; `user` is null-filled while the invited
+// e-mail has no user.
+boost::json::object memberJson(const store::MembershipRow& m, const std::optional<store::UserRow>& u);
+// The Invite object; `status` is the reported one (a pending invite past its expiry: expired).
+boost::json::object inviteJson(const store::MembershipRow& m, const store::AccountRow& a,
+                               const std::string& status);
 
 }  // namespace nubis::identity

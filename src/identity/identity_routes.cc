@@ -23,11 +23,7 @@ namespace g = auth::groups;
 namespace {
 
 Access groups(std::vector<std::string_view> ids, Scope scope) {
-  Access a;
-  a.kind = Access::Kind::kGroups;
-  a.groups = std::move(ids);
-  a.scope = scope;
-  return a;
+  return Access::groupsOn(std::move(ids), scope);
 }
 
 std::string lower(std::string_view s) {

@@ -29,13 +29,19 @@ struct AccountRow {
   int64_t created_on = 0;
 };
 
+// A user's membership of an account. An invite is a membership that is not yet accepted; it may
+// name an e-mail that has no user yet (user_id empty until a user with that e-mail is created,
+// who then claims it). One membership per (account, e-mail).
 struct MembershipRow {
-  std::string id;  // 32 hex
-  std::string user_id;
+  std::string id;       // 32 hex; also the invite's id
+  std::string user_id;  // "" while the invited e-mail has no user
+  std::string email;    // lower case: the invited e-mail, or the member's
   std::string account_id;
   std::string status;  // accepted | pending | rejected
-  std::string roles_json = "[]";  // ["Administrator"]
-  int64_t created_on = 0;
+  std::string roles_json = "[]";  // role names: ["Administrator"]
+  std::string invited_by;         // inviter's e-mail; "" when the member created the account
+  std::optional<int64_t> expires_on;  // invites: after it a pending invite reads "expired"
+  int64_t created_on = 0;             // also the invite's invited_on
 };
 
 struct TokenRow {

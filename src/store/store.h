@@ -2,8 +2,9 @@
 //
 // Contract, checked by tests/store_contract for every implementation:
 // - A method that returns success has made its write durable (committed and synced) first.
-// - Unique constraints (user e-mail, account hash, token secret hash, zone name) are reported as
-//   a `false` from the insert, never as an error; I/O failures are ApiError::internal.
+// - Unique constraints (user e-mail, account hash, token secret hash, zone name, one membership
+//   per account and e-mail) are reported as a `false` from the insert, never as an error; I/O
+//   failures are ApiError::internal.
 // - Lists return whole scopes; callers page and filter (scopes are bounded: 50 user tokens,
 //   500 account tokens, zones per account).
 // - transaction(fn) runs fn atomically: all of its writes land or none do.
@@ -37,6 +38,8 @@ class Store {
   virtual Result<std::optional<UserRow>> getUser(const std::string& id) = 0;
   virtual Result<std::optional<UserRow>> findUserByEmail(const std::string& email) = 0;
   virtual Result<bool> insertUser(const UserRow& row) = 0;
+  // Every user, in (created_on, id) order (the instance admin's list; users are few).
+  virtual Result<std::vector<UserRow>> listUsers() = 0;
   virtual Status updateUser(const UserRow& row) = 0;
 
   // Accounts.
@@ -48,6 +51,11 @@ class Store {
   // Memberships (user <-> account).
   virtual Result<std::optional<MembershipRow>> getMembership(const std::string& id) = 0;
   virtual Result<std::vector<MembershipRow>> listMembershipsOfUser(const std::string& user_id) = 0;
+  // In (created_on, id) order.
+  virtual Result<std::vector<MembershipRow>> listMembershipsOfAccount(
+      const std::string& account_id) = 0;
+  // Gives invites that name `email` and no user to `user_id` (a user created after the invite).
+  virtual Status claimInvites(const std::string& email, const std::string& user_id) = 0;
   virtual Result<bool> insertMembership(const MembershipRow& row) = 0;
   virtual Status updateMembership(const MembershipRow& row) = 0;
   virtual Result<bool> deleteMembership(const std::string& id) = 0;

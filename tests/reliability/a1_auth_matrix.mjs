@@ -147,6 +147,13 @@ ${server.logTail(8)}`);
   const orderBody = () => ({ type: 'advanced', hosts: [`a1-${hex32().slice(0, 8)}.${zone1Name}`], validation_method: 'txt', validity_days: 90, certificate_authority: 'lets_encrypt' });
   const mkPack = async () => (await apiOk(server, 'POST', `/zones/${zone1}/ssl/certificate_packs/order`, { body: orderBody() })).result.id;
   const pathPack = await mkPack();
+  // Member fixtures: an invite (pending member) of the account for the {member_id} routes; fresh
+  // ones for deletes. Role ids are Cloudflare's (the same in every account).
+  const ROLE_ADMIN = '05784afa30c1afe1440e79d9351c7430';
+  const ROLE_READ_ONLY = 'f2b20eaa1a5d4af42b53ac16238c99c7';
+  const mkMember = async (label) =>
+    (await apiOk(server, 'POST', `/accounts/${acct}/members`, { body: { email: `a1-${label}-${hex32().slice(0, 8)}@example.com`, roles: [ROLE_ADMIN] } })).result.id;
+  const pathMember = await mkMember('path');
   const pathImageId = await mkImage('path');
   const pathVariant = await mkVariant('a1path');
   const pathKey = await mkKey('a1path');
@@ -313,6 +320,15 @@ ${server.logTail(8)}`);
         return { name: `a1-mut-${hex32().slice(0, 12)}.example.com`, account: { id: acct } };
       case 'PATCH /zones/{zone_id}':
         return { paused: true };
+      case 'POST /accounts/{account_id}/members':
+        return { email: `a1-mut-${hex32().slice(0, 12)}@example.com`, roles: [ROLE_ADMIN] };
+      case 'PUT /accounts/{account_id}/members/{member_id}':
+        return { roles: [{ id: ROLE_READ_ONLY }] };
+      case 'PATCH /user/invites/{invite_id}':
+      case 'PUT /memberships/{membership_id}':
+        return { status: 'accepted' };
+      case 'POST /nubis/users':
+        return { email: `a1-user-${hex32().slice(0, 12)}@example.com` };
       case 'POST /zones/{zone_id}/ssl/certificate_packs/order':
         return orderBody();
       case 'POST /zones/{zone_id}/dns_records/import':
@@ -335,6 +351,11 @@ ${server.logTail(8)}`);
     image_id: pathImageId,
     dns_record_id: pathRecord,
     certificate_pack_id: pathPack,
+    member_id: pathMember,
+    role_id: ROLE_ADMIN,
+    // The bootstrap user can hold no invite (it owns the only account an A1 server has): the
+    // invite routes answer "Invite not found" past the credential check (see handlerAnswers).
+    invite_id: '0'.repeat(32),
     variant_id: pathVariant,
     signing_key_name: pathKey,
     path: `${hash}/${pathImageId}/public`,
@@ -352,7 +373,18 @@ ${server.logTail(8)}`);
   };
 
   // Fresh objects for the positive controls of mutating routes (made before the snapshot).
-  const controlKinds = (r) => [...applicableKinds(r), ...(r.access.token_only ? [] : ['key'])];
+  // The instance-admin routes take the admin's Global API Key only: a valid token is refused there
+  // like a token lacking a permission (F9), so their only positive control is the key.
+  const controlKinds = (r) => (r.access.kind === 'instance_admin' ? ['key']
+    : [...applicableKinds(r), ...(r.access.token_only ? [] : ['key'])]);
+  // Controls answered by the handler, past the credential check, with a fixed refusal instead of
+  // a 200: A1's server has one user in one account, so there is no invite for it to read or
+  // answer, and its own membership is the account's last Super Administrator (which stays).
+  const handlerAnswers = {
+    'GET /user/invites/{invite_id}': { status: 404, code: 1003 },
+    'PATCH /user/invites/{invite_id}': { status: 404, code: 1003 },
+    'DELETE /memberships/{membership_id}': { status: 400, code: 1001 },
+  };
   const controlParams = new Map();
   for (const r of apiRoutes) {
     if (!['PUT', 'DELETE', 'PATCH'].includes(r.method)) continue;
@@ -368,6 +400,7 @@ ${server.logTail(8)}`);
       if (r.params.includes('image_id') && r.method === 'DELETE') params.image_id = await mkImage(`ctl-${k}`);
       if (r.params.includes('dns_record_id') && r.method === 'DELETE') params.dns_record_id = await mkRecord(`ctl-${k}`);
       if (r.params.includes('certificate_pack_id') && r.method === 'DELETE') params.certificate_pack_id = await mkPack();
+      if (r.params.includes('member_id') && r.method === 'DELETE') params.member_id = await mkMember(`ctl-${k}`);
       if (r.params.includes('variant_id') && r.method === 'DELETE') params.variant_id = await mkVariant(`a1ctl${k}`);
       if (r.params.includes('signing_key_name')) params.signing_key_name = r.method === 'DELETE' ? await mkKey(`a1del${k}`) : `a1put${k}`;
       controlParams.set(`${r.method} ${r.path} ${k}`, params);
@@ -377,7 +410,7 @@ ${server.logTail(8)}`);
   // F9 tokens up front (they count towards the snapshot).
   for (const r of apiRoutes) {
     const hk = `${r.method} ${r.path}`;
-    if (r.access.kind === 'groups' || handlerGroups[hk]) for (const k of applicableKinds(r)) await f9Token(r, k);
+    if (r.access.kind === 'groups' || r.access.kind === 'instance_admin' || handlerGroups[hk]) for (const k of applicableKinds(r)) await f9Token(r, k);
   }
 
   // ---- snapshot ------------------------------------------------------------------------------
@@ -389,6 +422,7 @@ ${server.logTail(8)}`);
       '/zones?per_page=50',
       `/zones/${zone1}/dns_records?per_page=500`,
       `/zones/${zone1}/ssl/certificate_packs?status=all&per_page=50`,
+      `/accounts/${acct}/members?per_page=50`,
       '/user',
       '/accounts',
       `/accounts/${acct}`,
@@ -465,10 +499,10 @@ ${server.logTail(8)}`);
       await runCase(route, `F8 IP-restricted ${kind} token`, [['Authorization', `Bearer ${f.F8}`]],
         isVerify(route) ? [{ status: 403, code: 9109 }, { status: 401, code: 1000 }] : [{ status: 403, code: 9109 }], 'ip_not_allowed');
       const hk = `${route.method} ${route.path}`;
-      if (route.access.kind === 'groups' || handlerGroups[hk]) {
+      if (route.access.kind === 'groups' || route.access.kind === 'instance_admin' || handlerGroups[hk]) {
         const tok = await f9Token(route, kind);
         // Handler-level checks (POST /zones) are not counted by the dispatcher's "permission" metric.
-        await runCase(route, `F9 ${kind} token lacking the permission`, [['Authorization', `Bearer ${tok}`]], [{ status: 403, code: 10000 }, { status: 403, code: 9109 }], route.access.kind === 'groups' ? 'permission' : null);
+        await runCase(route, `F9 ${kind} token lacking the permission`, [['Authorization', `Bearer ${tok}`]], [{ status: 403, code: 10000 }, { status: 403, code: 9109 }], route.access.kind === 'groups' || route.access.kind === 'instance_admin' ? 'permission' : null);
       } else {
         t.skip(`${route.method} ${route.path} F9 ${kind}`, 'kind=authenticated: no permission group to lack');
       }
@@ -517,10 +551,12 @@ ${server.logTail(8)}`);
       await afterRequest(`control ${route.method} ${target} with ${k}${bodyText(body)}`);
       // The blob route answers the original bytes, not an envelope.
       // The DNS export answers a BIND file.
-      const ok = route.path.endsWith('/blob') ? r.status === 200 && /^image\/png/.test(r.headers?.['content-type'] || '')
+      const answer = handlerAnswers[`${route.method} ${route.path}`];
+      const ok = answer ? r.status === answer.status && r.json?.errors?.[0]?.code === answer.code
+        : route.path.endsWith('/blob') ? r.status === 200 && /^image\/png/.test(r.headers?.['content-type'] || '')
         : route.path.endsWith('/dns_records/export') ? r.status === 200 && /^text\/plain/.test(r.headers?.['content-type'] || '') && /\tIN\tSOA\t/.test(r.body || '')
           : r.status === 200 && r.json?.success === true;
-      t.check(`control: ${route.method} ${route.path} with a valid ${k === 'key' ? 'Global API Key' : `${k} token`} → 200`, ok,
+      t.check(`control: ${route.method} ${route.path} with a valid ${k === 'key' ? 'Global API Key' : `${k} token`} → ${answer ? `${answer.status}/${answer.code} from the handler` : 200}`, ok,
         () => describe(`${route.method} ${target}${bodyText(body)}`, r));
     }
   }

@@ -301,6 +301,11 @@ runScript('r1_malformed', async (t) => {
   add('chunked: TE gzip, chunked', chunked('2\r\n{}\r\n0\r\n\r\n').toString().replace('Transfer-Encoding: chunked', 'Transfer-Encoding: gzip, chunked'), { expect: ['reject'] });
 
   // ---------------------------------------------------------------- JSON bodies
+  // Members and invites: an invite of the account to edit; the bootstrap user's own membership
+  // (answering it is a no-op); an invite id the user does not hold (bodies are parsed first).
+  const r1Member = (await apiOk(server, 'POST', `/accounts/${acct}/members`, { body: { email: `r1-member-${hex32().slice(0, 8)}@example.com`, roles: ['05784afa30c1afe1440e79d9351c7430'] } })).result.id;
+  const ownMembership = (await apiOk(server, 'GET', '/memberships')).result[0].id;
+  const KEY_AUTH = [['X-Auth-Email', B.email], ['X-Auth-Key', B.global_api_key]];
   const jsonRoutes = [
     { label: 'POST /user/tokens', method: 'POST', target: `${V4}/user/tokens`, limit: 64 * 1024 },
     { label: 'POST /zones', method: 'POST', target: `${V4}/zones`, limit: 16 * 1024 },
@@ -311,6 +316,12 @@ runScript('r1_malformed', async (t) => {
     { label: 'PATCH /zones/{id}', method: 'PATCH', target: `${V4}/zones/${dnsZone}`, limit: 16 * 1024 },
     { label: 'POST /zones/{id}/dns_records/batch', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records/batch`, limit: 1024 * 1024 },
     { label: 'POST /zones/{id}/ssl/certificate_packs/order', method: 'POST', target: `${V4}/zones/${dnsZone}/ssl/certificate_packs/order`, limit: 16 * 1024 },
+    { label: 'POST /accounts/{id}/members', method: 'POST', target: `${V4}/accounts/${acct}/members`, limit: 16 * 1024 },
+    { label: 'PUT /accounts/{id}/members/{id}', method: 'PUT', target: `${V4}/accounts/${acct}/members/${r1Member}`, limit: 16 * 1024 },
+    { label: 'PUT /memberships/{id}', method: 'PUT', target: `${V4}/memberships/${ownMembership}`, limit: 16 * 1024 },
+    { label: 'PATCH /user/invites/{id}', method: 'PATCH', target: `${V4}/user/invites/${hex32()}`, limit: 16 * 1024 },
+    // The instance admin's Global API Key only.
+    { label: 'POST /nubis/users', method: 'POST', target: `${V4}/nubis/users`, limit: 16 * 1024, auth: KEY_AUTH },
     { label: 'POST /zones/{id}/dns_records', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records`, limit: 16 * 1024 },
   ];
   const splitHead = (buf) => {
@@ -318,7 +329,7 @@ runScript('r1_malformed', async (t) => {
     return [buf.subarray(0, i), buf.subarray(i)];
   };
   const jsonReq = (rt, body, ct = 'application/json') =>
-    buildRequest(rt.method, rt.target, [AUTH, ['Content-Type', ct]], Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'));
+    buildRequest(rt.method, rt.target, [...(rt.auth || [AUTH]), ['Content-Type', ct]], Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'));
   const invalidJson = [
     ['empty body', ''],
     ['whitespace only', '   \r\n\t '],
@@ -379,7 +390,7 @@ runScript('r1_malformed', async (t) => {
     }
     // Oversized: headers first, body after a pause, so the early 413 is readable before the reset.
     const big = `{"name":"${'x'.repeat(1024 * 1024)}"}`;
-    const head = buildRequest(rt.method, rt.target, [AUTH, ['Content-Type', 'application/json'], ['Content-Length', String(big.length)]]);
+    const head = buildRequest(rt.method, rt.target, [...(rt.auth || [AUTH]), ['Content-Type', 'application/json'], ['Content-Length', String(big.length)]]);
     add(`JSON ${rt.label}: 1 MB string (Content-Length)`, [head, big], { gapMs: 150, expect: [413] });
     const justOver = `{"name":"${'y'.repeat(rt.limit)}"}`;
     add(`JSON ${rt.label}: string just over the ${rt.limit / 1024} KiB limit`, splitHead(jsonReq(rt, justOver)), { gapMs: 150, expect: [413] });
@@ -601,6 +612,36 @@ runScript('r1_malformed', async (t) => {
     ])
       add(`DNS record body: ${label}`, jsonReq(dnsRt, body), { expect: (r) => (r.status === 400 ? null : `expected 400, got ${r.status}`) });
     add('DNS record body: control', jsonReq(dnsRt, rec({})), { expect: [200] });
+  }
+
+  // ---------------------------------------------------------------- DNS list queries
+  // Filters whose text reaches SQL (bound, never spliced) and the tag/search forms: a malformed
+  // one is a 400 (1004), a hostile one a plain answer, never a 5xx.
+  {
+    const list = `${V4}/zones/${dnsZone}/dns_records`;
+    const bad400 = (r) => (r.status === 400 ? null : `expected 400, got ${r.status}`);
+    const ok200 = (r) => (r.status === 200 ? null : `expected 200, got ${r.status}`);
+    for (const [label, query, expect] of [
+      ['tag.exact without a value', 'tag.exact=novalue', bad400],
+      ['tag.contains without a name', 'tag.contains=:x', bad400],
+      ['tag.present empty', 'tag.present=', bad400],
+      ['tag_match neither all nor any', 'tag_match=some', bad400],
+      ['match neither all nor any', 'match=%00', bad400],
+      ['tag of 300 characters', `tag=${'t'.repeat(300)}`, bad400],
+      ['search of 300 characters', `search=${'s'.repeat(300)}`, bad400],
+      ['type not a DNS type', 'type=SPF', bad400],
+      ['tag with SQL quotes', `tag=${encodeURIComponent("x'); DROP TABLE dns_records; --:y")}`, ok200],
+      ['tag.startswith with LIKE wildcards', 'tag.startswith=%25:%25_', ok200],
+      ['search with SQL quotes', `search=${encodeURIComponent("' OR 1=1 --")}`, ok200],
+      ['search with NUL and CRLF', 'search=%00%0d%0a', ok200],
+      ['search of raw UTF-8', `search=${encodeURIComponent('ü€😀')}`, ok200],
+      ['search with a lone surrogate', 'search=%ED%A0%80', null],
+      ['tag.absent with a bad escape', 'tag.absent=%zz', null],
+      ['500 tag filters', Array.from({ length: 500 }, (_, i) => `tag.present=t${i}`).join('&'), ok200],
+      ['500 tag filters, tag_match=any', `${Array.from({ length: 500 }, (_, i) => `tag.exact=t${i}:v`).join('&')}&tag_match=any&match=any&name=x`, ok200],
+      ['every filter at once', 'name.contains=a&content.endswith=b&comment.present&proxied=false&tag=k&tag.absent=j&tag.contains=k:v&search=z&match=any&tag_match=any&order=ttl&direction=desc', ok200],
+    ])
+      add(`DNS list query: ${label}`, goodHead(`GET ${list}?${query} HTTP/1.1`), expect ? { expect } : {});
   }
 
   // ---------------------------------------------------------------- HTTP/1.0 and pipelining

@@ -73,6 +73,7 @@ inline MembershipRow makeMembership(int n, const std::string& user_id,
   MembershipRow m;
   m.id = hexId(kMembership, n);
   m.user_id = user_id;
+  m.email = (user_id.empty() ? "invitee" + std::to_string(n) : user_id) + "@example.com";
   m.account_id = account_id;
   m.status = "accepted";
   m.roles_json = R"(["Administrator"])";
@@ -124,7 +125,8 @@ inline auto fields(const AccountRow& r) {
   return std::tie(r.id, r.name, r.hash, r.type, r.settings_json, r.created_on);
 }
 inline auto fields(const MembershipRow& r) {
-  return std::tie(r.id, r.user_id, r.account_id, r.status, r.roles_json, r.created_on);
+  return std::tie(r.id, r.user_id, r.email, r.account_id, r.status, r.roles_json, r.invited_by,
+                  r.expires_on, r.created_on);
 }
 inline auto fields(const TokenRow& r) {
   return std::tie(r.id, r.owner_kind, r.owner_id, r.name, r.status, r.issued_on, r.modified_on,

@@ -159,13 +159,14 @@ TEST_P(StoreContractTest, UpdateAccount) {
 
 TEST_P(StoreContractTest, MembershipCrudAndOrder) {
   UserRow u = makeUser(1), other = makeUser(2);
-  AccountRow a = makeAccount(1), b = makeAccount(2);
+  AccountRow a = makeAccount(1), b = makeAccount(2), c = makeAccount(3);
   ASSERT_TRUE(MUST(store().insertUser(u)) && MUST(store().insertUser(other)));
-  ASSERT_TRUE(MUST(store().insertAccount(a)) && MUST(store().insertAccount(b)));
+  ASSERT_TRUE(MUST(store().insertAccount(a)) && MUST(store().insertAccount(b)) &&
+              MUST(store().insertAccount(c)));
   // Inserted out of order: listed by created_on, then id.
   MembershipRow m3 = makeMembership(3, u.id, a.id);
   MembershipRow m1 = makeMembership(1, u.id, b.id);
-  MembershipRow m2 = makeMembership(2, u.id, a.id);
+  MembershipRow m2 = makeMembership(2, u.id, c.id);
   m2.created_on = m3.created_on;  // tie on created_on: id decides
   MembershipRow theirs = makeMembership(4, other.id, a.id);
   for (const auto& m : {m3, m1, m2, theirs}) ASSERT_TRUE(MUST(store().insertMembership(m)));
@@ -190,6 +191,44 @@ TEST_P(StoreContractTest, MembershipCrudAndOrder) {
   EXPECT_EQ(MUST(store().getMembership(m2.id)), std::nullopt);
   EXPECT_EQ(idsOf(MUST(store().listMembershipsOfUser(u.id))),
             (std::vector<std::string>{m1.id, m3.id}));
+}
+
+TEST_P(StoreContractTest, InvitesWithoutAUserAreClaimedByTheirEmail) {
+  UserRow owner = makeUser(1);
+  AccountRow a = makeAccount(1), b = makeAccount(2);
+  ASSERT_TRUE(MUST(store().insertUser(owner)));
+  ASSERT_TRUE(MUST(store().insertAccount(a)) && MUST(store().insertAccount(b)));
+  MembershipRow mine = makeMembership(1, owner.id, a.id);
+  MembershipRow invite = makeMembership(2, "", a.id);  // no user with that e-mail yet
+  invite.status = "pending";
+  invite.invited_by = owner.email;
+  invite.expires_on = kT0 + 7;
+  MembershipRow other_invite = makeMembership(3, "", b.id);
+  other_invite.email = invite.email;
+  other_invite.status = "pending";
+  MembershipRow someone_else = makeMembership(4, "", b.id);
+  someone_else.status = "pending";
+  for (const auto& m : {mine, invite, other_invite, someone_else})
+    ASSERT_TRUE(MUST(store().insertMembership(m)));
+  EXPECT_EQ(fields(*MUST(store().getMembership(invite.id))), fields(invite));
+  EXPECT_EQ(idsOf(MUST(store().listMembershipsOfAccount(a.id))),
+            (std::vector<std::string>{mine.id, invite.id}));
+  EXPECT_EQ(idsOf(MUST(store().listMembershipsOfAccount(b.id))),
+            (std::vector<std::string>{other_invite.id, someone_else.id}));
+
+  // One membership per account and e-mail, whoever holds it.
+  MembershipRow again = makeMembership(5, "", a.id);
+  again.email = invite.email;
+  EXPECT_FALSE(MUST(store().insertMembership(again)));
+
+  UserRow invitee = makeUser(2);
+  invitee.email = invite.email;
+  ASSERT_TRUE(MUST(store().insertUser(invitee)));
+  MUST(store().claimInvites(invitee.email, invitee.id));
+  EXPECT_EQ(idsOf(MUST(store().listMembershipsOfUser(invitee.id))),
+            (std::vector<std::string>{invite.id, other_invite.id}));
+  EXPECT_EQ(MUST(store().getMembership(someone_else.id))->user_id, "");
+  EXPECT_EQ(MUST(store().getMembership(mine.id))->user_id, owner.id);
 }
 
 TEST_P(StoreContractTest, RowsReferringToMissingParentsAreRejected) {

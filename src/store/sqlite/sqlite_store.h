@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
   Result<std::optional<UserRow>> getUser(const std::string& id) override;
   Result<std::optional<UserRow>> findUserByEmail(const std::string& email) override;
   Result<bool> insertUser(const UserRow& row) override;
+  Result<std::vector<UserRow>> listUsers() override;
   Status updateUser(const UserRow& row) override;
 
   Result<std::optional<AccountRow>> getAccount(const std::string& id) override;
@@ -80,6 +81,9 @@ class SqliteStore final : public Store {
 
   Result<std::optional<MembershipRow>> getMembership(const std::string& id) override;
   Result<std::vector<MembershipRow>> listMembershipsOfUser(const std::string& user_id) override;
+  Result<std::vector<MembershipRow>> listMembershipsOfAccount(
+      const std::string& account_id) override;
+  Status claimInvites(const std::string& email, const std::string& user_id) override;
   Result<bool> insertMembership(const MembershipRow& row) override;
   Status updateMembership(const MembershipRow& row) override;
   Result<bool> deleteMembership(const std::string& id) override;

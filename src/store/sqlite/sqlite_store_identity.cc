@@ -54,22 +54,34 @@ void bindAccount(Statement& s, const AccountRow& r) {
 }
 
 constexpr std::string_view kMembershipColumns =
-    "id, user_id, account_id, status, roles_json, created_on";
+    "id, user_id, email, account_id, status, roles_json, invited_by, expires_on, created_on";
 
 MembershipRow readMembership(const Statement& s) {
   MembershipRow r;
   r.id = s.text(0);
-  r.user_id = s.text(1);
-  r.account_id = s.text(2);
-  r.status = s.text(3);
-  r.roles_json = s.text(4);
-  r.created_on = s.int64(5);
+  r.user_id = s.optText(1).value_or("");
+  r.email = s.text(2);
+  r.account_id = s.text(3);
+  r.status = s.text(4);
+  r.roles_json = s.text(5);
+  r.invited_by = s.text(6);
+  r.expires_on = s.optInt64(7);
+  r.created_on = s.int64(8);
   return r;
 }
 
-void bindMembership(Statement& s, const MembershipRow& r) {
-  s.bind(1, r.id).bind(2, r.user_id).bind(3, r.account_id).bind(4, r.status);
-  s.bind(5, r.roles_json).bind(6, r.created_on);
+// Binds ?1..?8 (and ?9, created_on, unless `with_created` is false: updates never write it) in
+// kMembershipColumns order; an empty user_id is NULL (an unclaimed invite).
+void bindMembership(Statement& s, const MembershipRow& r, bool with_created = true) {
+  s.bind(1, r.id);
+  if (r.user_id.empty()) {
+    s.bindNull(2);
+  } else {
+    s.bind(2, r.user_id);
+  }
+  s.bind(3, r.email).bind(4, r.account_id).bind(5, r.status).bind(6, r.roles_json);
+  s.bind(7, r.invited_by).bind(8, r.expires_on);
+  if (with_created) s.bind(9, r.created_on);
 }
 
 }  // namespace
@@ -95,6 +107,16 @@ Result<bool> SqliteStore::insertUser(const UserRow& row) {
   static const std::string kSql = "INSERT INTO users (" + std::string(kUserColumns) +
                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
   return insertRow(*conn_, kSql, "insertUser", [&](Statement& s) { bindUser(s, row); });
+}
+
+Result<std::vector<UserRow>> SqliteStore::listUsers() {
+  std::lock_guard lock(mu_);
+  static const std::string kSql = selectSql(kUserColumns, "users", "ORDER BY created_on, id");
+  std::vector<UserRow> rows;
+  if (auto st = queryAll(*conn_, kSql, "listUsers", [](Statement&) {}, readUser, rows); !st) {
+    return std::move(st).error();
+  }
+  return rows;
 }
 
 Status SqliteStore::updateUser(const UserRow& row) {
@@ -163,22 +185,44 @@ Result<std::vector<MembershipRow>> SqliteStore::listMembershipsOfUser(const std:
   return rows;
 }
 
+Result<std::vector<MembershipRow>> SqliteStore::listMembershipsOfAccount(
+    const std::string& account_id) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql = selectSql(kMembershipColumns, "memberships",
+                                            "WHERE account_id = ?1 ORDER BY created_on, id");
+  std::vector<MembershipRow> rows;
+  if (auto st = queryAll(
+          *conn_, kSql, "listMembershipsOfAccount", [&](Statement& s) { s.bind(1, account_id); },
+          readMembership, rows);
+      !st) {
+    return std::move(st).error();
+  }
+  return rows;
+}
+
+Status SqliteStore::claimInvites(const std::string& email, const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql =
+      "UPDATE memberships SET user_id = ?2 WHERE user_id IS NULL AND email = ?1";
+  return writeStatus(*conn_, kSql, "claimInvites",
+                     [&](Statement& s) { s.bind(1, email).bind(2, user_id); });
+}
+
 Result<bool> SqliteStore::insertMembership(const MembershipRow& row) {
   std::lock_guard lock(mu_);
   static const std::string kSql = "INSERT INTO memberships (" + std::string(kMembershipColumns) +
-                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
   return insertRow(*conn_, kSql, "insertMembership", [&](Statement& s) { bindMembership(s, row); });
 }
 
 Status SqliteStore::updateMembership(const MembershipRow& row) {
   std::lock_guard lock(mu_);
+  // created_on is not written: an invite keeps its invited_on.
   static const std::string kSql =
-      "UPDATE memberships SET user_id = ?2, account_id = ?3, status = ?4, roles_json = ?5"
-      " WHERE id = ?1";
-  return writeStatus(*conn_, kSql, "updateMembership", [&](Statement& s) {
-    s.bind(1, row.id).bind(2, row.user_id).bind(3, row.account_id).bind(4, row.status);
-    s.bind(5, row.roles_json);
-  });
+      "UPDATE memberships SET user_id = ?2, email = ?3, account_id = ?4, status = ?5,"
+      " roles_json = ?6, invited_by = ?7, expires_on = ?8 WHERE id = ?1";
+  return writeStatus(*conn_, kSql, "updateMembership",
+                     [&](Statement& s) { bindMembership(s, row, false); });
 }
 
 Result<bool> SqliteStore::deleteMembership(const std::string& id) {

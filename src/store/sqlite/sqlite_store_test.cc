@@ -161,12 +161,50 @@ TEST_F(SqliteStoreTest, CheckIntegrityPassesAndFindsDanglingReferences) {
   EXPECT_TRUE(ok.ok()) << ok.error().detail;
   {
     RawDb raw(path_);  // foreign_keys is off on this connection
-    raw.exec("INSERT INTO memberships VALUES ('m2', 'nobody', '" + makeAccount(1).id +
-             "', 'accepted', '[]', 0)");
+    raw.exec("INSERT INTO memberships VALUES ('m2', 'nobody', 'nobody@example.com', '" +
+             makeAccount(1).id + "', 'accepted', '[]', '', NULL, 0)");
   }
   Status bad = store->checkIntegrity();
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().detail.find("memberships"), std::string::npos) << bad.error().detail;
+}
+
+// A data dir from before members and invites (schema 4): its memberships are the bootstrap's,
+// and migration 5 keeps them, gives them their e-mail, makes the account creator its Super
+// Administrator and records the bootstrap user as the instance admin.
+TEST_F(SqliteStoreTest, MigrationFiveKeepsTheOwnersMembershipAsSuperAdministrator) {
+  {
+    RawDb raw(path_);
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY,"
+             " name TEXT NOT NULL, applied_on INTEGER NOT NULL) STRICT");
+    for (const Migration& m : embeddedMigrations()) {
+      if (m.version > 4) break;
+      raw.exec(std::string(m.sql));
+      raw.exec("INSERT INTO schema_migrations VALUES (" + std::to_string(m.version) + ", '" +
+               std::string(m.name) + "', 0)");
+    }
+    const UserRow u = makeUser(1), later = makeUser(2);
+    const AccountRow a = makeAccount(1);
+    raw.exec("INSERT INTO users (id, email, global_key_hash, password_hash, created_on,"
+             " modified_on) VALUES ('" + u.id + "', '" + u.email + "', 'k', 'p', 1, 1), ('" +
+             later.id + "', '" + later.email + "', 'k2', 'p2', 2, 2)");
+    raw.exec("INSERT INTO accounts (id, name, hash, type, settings_json, created_on) VALUES ('" +
+             a.id + "', 'A', 'hash', 'standard', '{}', 1)");
+    raw.exec("INSERT INTO memberships VALUES ('m1', '" + u.id + "', '" + a.id +
+             "', 'accepted', '[\"Administrator\"]', 1)");
+  }
+  auto store = mustOpen();
+  ASSERT_NE(store, nullptr);
+  auto m = store->getMembership("m1").value();
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->user_id, makeUser(1).id);
+  EXPECT_EQ(m->email, makeUser(1).email);
+  EXPECT_EQ(m->roles_json, R"(["Super Administrator - All Privileges"])");
+  EXPECT_EQ(m->invited_by, "");
+  EXPECT_EQ(m->expires_on, std::nullopt);
+  EXPECT_EQ(store->getMeta("instance_admin").value(), makeUser(1).id);
+  Status ok = store->checkIntegrity();
+  EXPECT_TRUE(ok.ok()) << ok.error().detail;
 }
 
 TEST_F(SqliteStoreTest, TwoHandlesOnOneFileSeeEachOthersCommits) {
