@@ -45,12 +45,21 @@ TEST(UsersIt, ACreatedUserAuthenticatesWithItsOwnKeyWhileTheServerRuns) {
                                {{"X-Auth-Email", srv.boot().email}, {"X-Auth-Key", made->global_api_key}});
   EXPECT_EQ(wrong.status / 100, 4u);
 
+  // The first token works at once, and reaches no account either.
+  const Headers bearer{{"Authorization", "Bearer " + made->api_token}};
+  Response verify = srv.request("GET", "/client/v4/user/tokens/verify", bearer);
+  ASSERT_EQ(verify.status, 200u) << verify.describe();
+  EXPECT_EQ(verify.result().at("id").as_string(), made->api_token_id);
+  Response by_token = srv.request("GET", "/client/v4/accounts/" + srv.boot().account_id, bearer);
+  EXPECT_EQ(by_token.status / 100, 4u) << by_token.describe();
+
   // The secrets are nowhere in the data dir.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(srv.dataDir())) {
     if (!entry.is_regular_file()) continue;
     const std::string bytes = slurp(entry.path());
     EXPECT_EQ(bytes.find(made->global_api_key), std::string::npos) << entry.path();
     EXPECT_EQ(bytes.find(made->password), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(made->api_token), std::string::npos) << entry.path();
   }
 }
 
