@@ -133,8 +133,9 @@ Result<store::MembershipRow> MemberService::add(const auth::Principal& actor,
     if (!existing) return existing.error();
     for (const auto& m : *existing) {
       if (m.email != email) continue;
-      // A rejected invite may be sent again; anything else is there already.
-      if (m.status != "rejected") return api::error(api::Err::MemberExists, email);
+      // A rejected or expired invite may be sent again; anything else is there already.
+      if (m.status != "rejected" && inviteStatus(m) != "expired")
+        return api::error(api::Err::MemberExists, email);
       auto gone = s.deleteMembership(m.id);
       if (!gone) return gone.error();
     }
