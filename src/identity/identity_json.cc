@@ -20,7 +20,11 @@ json::value parseOr(const std::string& text, json::value fallback) {
 }
 }  // namespace
 
-json::object userJson(const store::UserRow& u) {
+json::array organizationsJson(
+    const std::vector<std::pair<store::MembershipRow, store::AccountRow>>& memberships);
+
+json::object userJson(const store::UserRow& u,
+                      const std::vector<std::pair<store::MembershipRow, store::AccountRow>>& memberships) {
   return json::object{{"id", u.id},
                       {"email", u.email},
                       {"first_name", nullable(u.first_name)},
@@ -38,7 +42,7 @@ json::object userJson(const store::UserRow& u) {
                       {"has_enterprise_zones", false},
                       {"suspended", false},
                       {"betas", json::array()},
-                      {"organizations", json::array()}};
+                      {"organizations", organizationsJson(memberships)}};
 }
 
 json::object accountJson(const store::AccountRow& a) {
@@ -83,6 +87,26 @@ json::array roleNames(const store::MembershipRow& m) {
 }
 
 }  // namespace
+
+json::array organizationsJson(
+    const std::vector<std::pair<store::MembershipRow, store::AccountRow>>& memberships) {
+  json::array out;
+  for (const auto& [m, a] : memberships) {
+    if (m.status != "accepted" && m.status != "pending") continue;
+    const auto roles = rolesOf(m);
+    json::array permissions;
+    for (const auto& p : auth::legacyPermissions(roles)) {
+      if (p.read) permissions.emplace_back("#" + std::string(p.key) + ":read");
+      if (p.write) permissions.emplace_back("#" + std::string(p.key) + ":edit");
+    }
+    out.push_back(json::object{{"id", a.id},
+                               {"name", a.name},
+                               {"permissions", std::move(permissions)},
+                               {"roles", roleNames(m)},
+                               {"status", m.status == "accepted" ? "member" : "invited"}});
+  }
+  return out;
+}
 
 json::object membershipJson(const store::MembershipRow& m, const store::AccountRow& a) {
   return json::object{{"id", m.id},

@@ -5,6 +5,8 @@
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "auth/roles.h"
 
@@ -12,7 +14,11 @@
 
 namespace nubis::identity {
 
-boost::json::object userJson(const store::UserRow& u);
+// `organizations` lists the user's accounts: {id, name, permissions ["#dns_records:read", ...],
+// roles, status member | invited}, from its accepted and pending memberships.
+boost::json::object userJson(const store::UserRow& u,
+                             const std::vector<std::pair<store::MembershipRow, store::AccountRow>>&
+                                 memberships = {});
 boost::json::object accountJson(const store::AccountRow& a);
 // `permissions` and `roles` follow the membership's roles (auth/roles.h).
 boost::json::object membershipJson(const store::MembershipRow& m, const store::AccountRow& a);

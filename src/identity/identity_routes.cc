@@ -32,6 +32,26 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// The user's memberships with their accounts, for the user object's `organizations`.
+Result<std::vector<std::pair<store::MembershipRow, store::AccountRow>>> organizations(
+    store::Store& st, const std::string& user_id) {
+  auto ms = st.listMembershipsOfUser(user_id);
+  if (!ms) return ms.error();
+  std::vector<std::pair<store::MembershipRow, store::AccountRow>> out;
+  for (auto& m : *ms) {
+    auto a = st.getAccount(m.account_id);
+    if (!a) return a.error();
+    if (*a) out.emplace_back(std::move(m), std::move(**a));
+  }
+  return out;
+}
+
+Result<Reply> userReply(store::Store& st, const store::UserRow& u) {
+  auto orgs = organizations(st, u.id);
+  if (!orgs) return orgs.error();
+  return Reply::ok(userJson(u, *orgs));
+}
+
 Result<store::UserRow> currentUser(store::Store& st, const Context& ctx) {
   auto u = st.getUser(ctx.principal->user_id);
   if (!u) return u.error();
@@ -67,7 +87,7 @@ void registerRoutes(api::Router& router, Deps d) {
               [&st](Context& ctx) -> Result<Reply> {
                 auto u = currentUser(st, ctx);
                 if (!u) return u.error();
-                return Reply::ok(userJson(*u));
+                return userReply(st, *u);
               },
               "User details"});
 
@@ -96,7 +116,7 @@ void registerRoutes(api::Router& router, Deps d) {
                 if (!r.ok()) return r.error();
                 u->modified_on = d.clock.nowMicros();
                 if (Status s = st.updateUser(*u); !s) return s.error();
-                return Reply::ok(userJson(*u));
+                return userReply(st, *u);
               },
               "Edit user details"});
 

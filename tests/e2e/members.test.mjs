@@ -165,6 +165,9 @@ describe('an invite, accepted with the seed\'s request', () => {
     const days = (Date.parse(it.expires_on) - Date.parse(it.invited_on)) / 86400e3;
     assert.equal(days, 7);
     assert.deepEqual(await key.user.invites.get(inv.id), it);
+    // The user object lists the account as invited.
+    const orgs = (await key.user.get()).organizations;
+    assert.deepEqual(orgs.map((o) => [o.id, o.status, o.roles]), [[B.account_id, 'invited', ['Administrator Read Only']]]);
     // Nobody else's to read.
     await expectApiError(keyClient(srv.apiBase, B.email, B.global_api_key).user.invites.get(inv.id), 404, 1003);
   });
@@ -192,6 +195,9 @@ describe('an invite, accepted with the seed\'s request', () => {
     assert.equal(ms[0].status, 'accepted');
     assert.deepEqual(ms[0].roles, ['Administrator Read Only']);
     assert.deepEqual(ms[0].permissions.dns_records, { read: true, write: false });
+    const [org] = (await key.user.get()).organizations;
+    assert.equal(org.status, 'member');
+    assert.ok(org.permissions.includes('#dns_records:read') && !org.permissions.includes('#dns_records:edit'), JSON.stringify(org));
     assert.equal((await key.accounts.get({ account_id: B.account_id })).id, B.account_id);
     assert.ok((await collect(key.zones.list())).some((z) => z.id === zone.id));
     await collect(key.dns.records.list({ zone_id: zone.id }));
