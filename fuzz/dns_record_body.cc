@@ -51,8 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (*q != "example.com" && !q->ends_with(".example.com")) __builtin_trap();
     }
   }
-  for (const char* type : {"A", "AAAA", "CNAME", "MX", "NS", "PTR", "TXT", "SRV", "CAA", "URI",
-                           "TLSA", "SSHFP", "DS", "DNSKEY", "CERT", "HTTPS", "NAPTR"}) {
+  for (const char* type : {"A", "AAAA", "CNAME", "MX", "NS", "PTR", "TXT", "OPENPGPKEY", "SRV",
+                           "CAA", "URI", "TLSA", "SSHFP", "DS", "DNSKEY", "CERT", "HTTPS", "NAPTR",
+                           "LOC"}) {
     checkType(*nubis::dns::recordType(type), body);
   }
   return 0;

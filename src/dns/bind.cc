@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <map>
+#include <utility>
 
 #include "api/errors.h"
 #include "base/text.h"
@@ -216,16 +219,85 @@ std::string dotted(std::string_view host) {
   return std::string(host) + ".";
 }
 
+// A LOC number: digits with an optional fraction (and sign where `negative`), and for distances
+// an optional "m" unit (RFC 1876 §3). JSON integers when whole, so the API reads them as sent.
+std::optional<json::value> locNumber(std::string_view s, bool meters, bool negative) {
+  if (meters && !s.empty() && (s.back() == 'm' || s.back() == 'M')) s.remove_suffix(1);
+  std::string_view digits = s;
+  if (negative && !digits.empty() && digits[0] == '-') digits.remove_prefix(1);
+  const size_t dot = digits.find('.');
+  const std::string_view whole = digits.substr(0, dot);
+  const std::string_view frac = dot == std::string_view::npos ? "" : digits.substr(dot + 1);
+  auto all_digits = [](std::string_view d) {
+    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (whole.empty() || whole.size() > 9 || !all_digits(whole) || frac.size() > 3 ||
+      !all_digits(frac) || (dot != std::string_view::npos && frac.empty())) {
+    return std::nullopt;
+  }
+  const double d = std::stod(std::string(s));
+  if (d == std::trunc(d)) return json::value(static_cast<int64_t>(d));  // "0.00" is 0
+  return json::value(d);
+}
+
+// RFC 1876 §3: d1 [m1 [s1]] {N|S} d2 [m2 [s2]] {E|W} alt["m"] [siz["m"] [hp["m"] [vp["m"]]]],
+// into the API's data object; absent minutes and seconds are 0, an absent size, horizontal and
+// vertical precision are the RFC's defaults (1 m, 10000 m, 10 m). The service checks the ranges.
+Status readLoc(ParsedRecord& r, const std::vector<Token>& rd) {
+  size_t at = 0;
+  auto angle = [&](const std::string& axis, std::string_view dirs) -> Status {
+    static constexpr const char* kParts[] = {"_degrees", "_minutes", "_seconds"};
+    size_t n = 0;
+    while (at < rd.size() && n < 3 &&
+           !(rd[at].text.size() == 1 && dirs.find(rd[at].text[0]) != std::string_view::npos)) {
+      auto v = locNumber(rd[at].text, false, false);
+      if (!v) return bad(r.line, "LOC " + axis + " must be degrees [minutes [seconds]]");
+      r.data[axis + kParts[n++]] = *v;
+      ++at;
+    }
+    if (n == 0 || at >= rd.size() || rd[at].text.size() != 1 ||
+        dirs.find(rd[at].text[0]) == std::string_view::npos) {
+      return bad(r.line, "LOC " + axis + " must end with " + std::string(1, dirs[0]) + " or " +
+                             std::string(1, dirs[1]));
+    }
+    for (; n < 3; ++n) r.data[axis + kParts[n]] = 0;
+    r.data[axis + "_direction"] = rd[at++].text;
+    return Ok{};
+  };
+  if (Status st = angle("lat", "NS"); !st) return st;
+  if (Status st = angle("long", "EW"); !st) return st;
+  static constexpr std::pair<const char*, int64_t> kMeters[] = {
+      {"altitude", -1}, {"size", 1}, {"precision_horz", 10000}, {"precision_vert", 10}};
+  for (const auto& [field, fallback] : kMeters) {
+    if (at >= rd.size()) {
+      if (fallback < 0) return bad(r.line, "LOC is missing its altitude");
+      r.data[field] = fallback;
+      continue;
+    }
+    auto v = locNumber(rd[at++].text, true, fallback < 0);
+    if (!v) return bad(r.line, std::string("LOC ") + field + " must be meters (e.g. 10m)");
+    r.data[field] = *v;
+  }
+  if (at != rd.size()) return bad(r.line, "LOC has more values than it takes");
+  return Ok{};
+}
+
 Status readRdata(ParsedRecord& r, const RecordType& t, const std::vector<Token>& rd,
                  std::string_view origin) {
   auto need = [&](size_t n) -> Status {
     if (rd.size() < n) return bad(r.line, r.type + " needs " + std::to_string(n) + " values");
     return Ok{};
   };
+  if (r.type == "LOC") return readLoc(r, rd);
   if (t.data.empty()) {
     if (r.type == "TXT") {
       if (rd.empty()) return bad(r.line, "TXT needs a value");
       for (const Token& tok : rd) r.content += tok.text;  // strings join, as resolvers do
+      return Ok{};
+    }
+    if (r.type == "OPENPGPKEY") {  // base64 split over several tokens (often lines) is one key
+      if (rd.empty()) return bad(r.line, "OPENPGPKEY needs a key");
+      for (const Token& tok : rd) r.content += tok.text;
       return Ok{};
     }
     size_t at = 0;
@@ -279,8 +351,15 @@ Status readRdata(ParsedRecord& r, const RecordType& t, const std::vector<Token>&
         break;
       case FieldKind::kQuoted:
       case FieldKind::kTag:
+      case FieldKind::kLetter:
         r.data[field.name] = rd[at++].text;
         break;
+      case FieldKind::kDecimal: {  // LOC's fields, read by readLoc; a plain number otherwise
+        auto v = locNumber(rd[at++].text, false, true);
+        if (!v) return bad(r.line, r.type + " " + std::string(field.name) + " must be a number");
+        r.data[field.name] = *v;
+        break;
+      }
       case FieldKind::kHex:
       case FieldKind::kBase64:
       case FieldKind::kText: {
@@ -367,7 +446,7 @@ Result<ParsedZone> parseZoneFile(std::string_view text, std::string_view zone) {
       continue;
     }
     const RecordType* t = recordType(r.type);
-    if (t == nullptr || !t->supported) {
+    if (t == nullptr) {
       return bad(l.number, "record type " + r.type + " is not supported here");
     }
     const std::vector<Token> rdata(tk.begin() + static_cast<std::ptrdiff_t>(at), tk.end());
@@ -409,6 +488,10 @@ std::string exportZone(const store::ZoneRow& zone, const std::vector<store::DnsR
           std::string piece;
           if (fv == nullptr) {
             piece = "";
+          } else if (f.kind == FieldKind::kDecimal && fv->is_number()) {
+            char num[64];
+            std::snprintf(num, sizeof num, "%.*f", f.decimals, fv->to_number<double>());
+            piece = num;
           } else if (fv->is_int64()) {
             piece = std::to_string(fv->as_int64());
           } else if (fv->is_string()) {

@@ -110,10 +110,6 @@ Result<store::DnsRecordRow> DnsService::read(const store::ZoneRow& zone, const j
   if (type) out.type = text::asciiUpper(*type);
   const RecordType* t = recordType(out.type);
   if (t == nullptr) return invalid("type \"" + out.type + "\" is not a DNS record type");
-  if (!t->supported) {
-    return api::error(Err::NotImplemented,
-                      out.type + " records (every other type of the schema is stored)");
-  }
   if (name) {
     auto q = qualifiedName(*name, zone.name);
     if (!q) return invalid("name \"" + *name + "\" is not a valid DNS name");

@@ -1,6 +1,6 @@
-// The DNS record type table and name rules, as tables: every supported type's content accepted
-// in canonical form or refused with a sentence; unsupported types known by name; names made
-// fully qualified inside the zone.
+// The DNS record type table and name rules, as tables: every type's content accepted in
+// canonical form or refused with a sentence; every schema type has its row; names made fully
+// qualified inside the zone.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -44,11 +44,16 @@ TEST(RecordTypes, ContentIsCheckedAndCanonicalPerType) {
       {"TXT", "v=spf1 include:_spf.example.com ~all", "v=spf1 include:_spf.example.com ~all"},
       {"TXT", "\"quoted\" text, any punctuation: !@#$%^&*()", "\"quoted\" text, any punctuation: !@#$%^&*()"},
       {"TXT", "line\nbreak", nullptr},
+      {"OPENPGPKEY", "mDMEZ2Vx9hYJKwYBBAHaRw8BAQdA", "mDMEZ2Vx9hYJKwYBBAHaRw8BAQdA"},
+      {"OPENPGPKEY", "mDMEZ2Vx9hYJKwYBBAHaRw8BAQdA+/8=", "mDMEZ2Vx9hYJKwYBBAHaRw8BAQdA+/8="},
+      {"OPENPGPKEY", "not base64!", nullptr},
+      {"OPENPGPKEY", "mDMEZ2Vx 9hYJ", nullptr},  // one key, no blanks
+      {"OPENPGPKEY", "abc", nullptr},            // not a whole number of quads
+      {"OPENPGPKEY", "", nullptr},
   };
   for (const ContentCase& c : cases) {
     const RecordType* t = recordType(c.type);
     ASSERT_NE(t, nullptr) << c.type;
-    ASSERT_TRUE(t->supported) << c.type;
     std::string why;
     auto got = t->canonical(c.content, why);
     if (c.canonical == nullptr) {
@@ -73,11 +78,14 @@ TEST(RecordTypes, OnlyAddressesAndCnamesAreProxiableOnlyMxNeedsAPriority) {
   }
 }
 
-TEST(RecordTypes, SchemaTypesNubisDoesNotStoreAreKnownButRefused) {
-  for (const char* t : {"LOC", "OPENPGPKEY"}) {
+TEST(RecordTypes, EveryTypeOfTheSchemaHasItsRow) {
+  // The 2026 SDK's list (RecordListParams.type).
+  for (const char* t : {"A", "AAAA", "CAA", "CERT", "CNAME", "DNSKEY", "DS", "HTTPS", "LOC", "MX",
+                        "NAPTR", "NS", "OPENPGPKEY", "PTR", "SMIMEA", "SRV", "SSHFP", "SVCB",
+                        "TLSA", "TXT", "URI"}) {
     const RecordType* type = recordType(t);
     ASSERT_NE(type, nullptr) << t;
-    EXPECT_FALSE(type->supported) << t;
+    EXPECT_NE(type->canonical == nullptr, type->data.empty()) << t << ": content or data, not both";
   }
   EXPECT_EQ(recordType("SPF"), nullptr);
   EXPECT_EQ(recordType("a"), nullptr);  // the service upper-cases first
@@ -128,6 +136,43 @@ TEST(RecordTypes, DataTypesDeriveTheirContentFromCheckedFields) {
       {"NAPTR",
        R"({"order":100,"preference":10,"flags":"S","service":"SIP+D2U","regex":"","replacement":"_sip._udp.example.com"})",
        R"(100 10 "S" "SIP+D2U" "" _sip._udp.example.com)"},
+      // LOC: content as Cloudflare's API writes it (terraform-provider-cloudflare's live test).
+      {"LOC",
+       R"({"lat_degrees":37,"lat_minutes":46,"lat_seconds":46,"lat_direction":"N","long_degrees":122,"long_minutes":23,"long_seconds":35,"long_direction":"W","altitude":0,"size":100,"precision_horz":0,"precision_vert":0})",
+       "37 46 46.000 N 122 23 35.000 W 0.00 100.00 0.00 0.00"},
+      {"LOC",
+       R"({"lat_degrees":31,"lat_minutes":58,"lat_seconds":52.1,"lat_direction":"s","long_degrees":115,"long_minutes":49,"long_seconds":11.7,"long_direction":"E","altitude":20,"size":10,"precision_horz":10,"precision_vert":2})",
+       "31 58 52.100 S 115 49 11.700 E 20.00 10.00 10.00 2.00"},
+      {"LOC",  // minutes, seconds, size and precisions default to 0 (the schema's defaults)
+       R"({"lat_degrees":90,"lat_direction":"N","long_degrees":180,"long_direction":"W","altitude":-100000,"size":null})",
+       "90 0 0.000 N 180 0 0.000 W -100000.00 0.00 0.00 0.00"},
+      {"LOC",
+       R"({"lat_degrees":0,"lat_direction":"S","long_degrees":0,"long_direction":"E","altitude":42849672.95,"size":90000000,"precision_horz":90000000,"precision_vert":0.004})",
+       "0 0 0.000 S 0 0 0.000 E 42849672.95 90000000.00 90000000.00 0.00"},
+      {"LOC", R"({"lat_degrees":91,"lat_direction":"N","long_degrees":0,"long_direction":"E","altitude":0})",
+       nullptr, "data.lat_degrees"},
+      {"LOC", R"({"lat_degrees":1,"lat_minutes":1.5,"lat_direction":"N","long_degrees":0,"long_direction":"E","altitude":0})",
+       nullptr, "data.lat_minutes"},
+      {"LOC", R"({"lat_degrees":1,"lat_seconds":59.9999,"lat_direction":"N","long_degrees":0,"long_direction":"E","altitude":0})",
+       nullptr, "data.lat_seconds"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"E","long_degrees":0,"long_direction":"E","altitude":0})",
+       nullptr, "data.lat_direction"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"NS","long_degrees":0,"long_direction":"E","altitude":0})",
+       nullptr, "data.lat_direction"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"N","long_degrees":181,"long_direction":"E","altitude":0})",
+       nullptr, "data.long_degrees"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"N","long_degrees":1,"long_direction":"E","altitude":-100000.01})",
+       nullptr, "data.altitude"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"N","long_degrees":1,"long_direction":"E","altitude":"0"})",
+       nullptr, "data.altitude"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"N","long_degrees":1,"long_direction":"E"})",
+       nullptr, "data.altitude"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"N","long_degrees":1,"long_direction":"E","altitude":0,"size":90000000.01})",
+       nullptr, "data.size"},
+      {"LOC", R"({"lat_degrees":90,"lat_minutes":1,"lat_direction":"N","long_degrees":1,"long_direction":"E","altitude":0})",
+       nullptr, "latitude"},
+      {"LOC", R"({"lat_degrees":1,"lat_direction":"N","long_degrees":180,"long_seconds":0.001,"long_direction":"E","altitude":0})",
+       nullptr, "longitude"},
   };
   for (const DataCase& c : cases) {
     const RecordType* t = recordType(c.type);
@@ -145,6 +190,24 @@ TEST(RecordTypes, DataTypesDeriveTheirContentFromCheckedFields) {
       EXPECT_EQ(canonical.size(), t->data.size()) << "only the type's fields are kept";
     }
   }
+}
+
+TEST(RecordTypes, LocKeepsWhatItWritesSoItsCanonicalDataIsAFixedPoint) {
+  const RecordType& loc = *recordType("LOC");
+  boost::json::object canonical, again;
+  std::string why;
+  auto once = dataContent(loc, boost::json::parse(R"({"lat_degrees":1,"lat_seconds":1.23456,
+      "lat_direction":"N","long_degrees":2,"long_seconds":-0,"long_direction":"W",
+      "altitude":-0.001,"size":1.005,"precision_horz":2.0})").as_object(), canonical, why);
+  ASSERT_TRUE(once.has_value()) << why;
+  EXPECT_EQ(*once, "1 0 1.235 N 2 0 0.000 W 0.00 1.00 2.00 0.00");  // no "-0.00"
+  EXPECT_EQ(canonical.at("lat_seconds").as_double(), 1.235);
+  EXPECT_TRUE(canonical.at("precision_horz").is_int64()) << "whole values stay integers";
+  EXPECT_TRUE(canonical.at("altitude").is_int64());
+  auto twice = dataContent(loc, canonical, again, why);
+  ASSERT_TRUE(twice.has_value()) << why;
+  EXPECT_EQ(*twice, *once);
+  EXPECT_EQ(again, canonical);
 }
 
 TEST(QualifiedName, RelativeApexAndAbsoluteNames) {

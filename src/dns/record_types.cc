@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 
 #include "base/text.h"
 
@@ -56,9 +58,14 @@ std::optional<std::string> text(std::string_view content, std::string& why) {
   return std::string(content);
 }
 
-std::optional<std::string> unsupported(std::string_view, std::string& why) {
-  why = "not implemented by Nubis";
-  return std::nullopt;
+bool isBase64(std::string_view s);
+
+std::optional<std::string> base64(std::string_view content, std::string& why) {
+  if (!isBase64(content)) {
+    why = "content for an OPENPGPKEY record must be one base64 OpenPGP public key (RFC 7929)";
+    return std::nullopt;
+  }
+  return std::string(content);
 }
 
 using K = FieldKind;
@@ -94,29 +101,70 @@ constexpr DataField kNaptr[] = {{"order", K::kUint, 65535},      {"preference", 
                                 {"flags", K::kQuoted},           {"service", K::kQuoted},
                                 {"regex", K::kQuoted},           {"replacement", K::kHost}};
 
+// LOC (RFC 1876) with the schema's names and bounds. The content is written as Cloudflare's API
+// answers it: "37 46 46.000 N 122 23 35.000 W 0.00 100.00 0.00 0.00" (seconds to 3 places,
+// meters to 2, no unit; the live-API assertion of terraform-provider-cloudflare's
+// TestAccCloudflareRecord_LOC). Minutes, seconds, size and precisions default to 0 (schema).
+constexpr DataField kLoc[] = {
+    {.name = "lat_degrees", .kind = K::kUint, .max = 90},
+    {.name = "lat_minutes", .kind = K::kUint, .max = 59, .zero_default = true},
+    {.name = "lat_seconds", .kind = K::kDecimal, .hi = 59.999, .decimals = 3, .zero_default = true},
+    {.name = "lat_direction", .kind = K::kLetter, .letters = "NS"},
+    {.name = "long_degrees", .kind = K::kUint, .max = 180},
+    {.name = "long_minutes", .kind = K::kUint, .max = 59, .zero_default = true},
+    {.name = "long_seconds", .kind = K::kDecimal, .hi = 59.999, .decimals = 3, .zero_default = true},
+    {.name = "long_direction", .kind = K::kLetter, .letters = "EW"},
+    {.name = "altitude", .kind = K::kDecimal, .lo = -100000, .hi = 42849672.95, .decimals = 2},
+    {.name = "size", .kind = K::kDecimal, .hi = 90000000, .decimals = 2, .zero_default = true},
+    {.name = "precision_horz", .kind = K::kDecimal, .hi = 90000000, .decimals = 2, .zero_default = true},
+    {.name = "precision_vert", .kind = K::kDecimal, .hi = 90000000, .decimals = 2, .zero_default = true},
+};
+
+double number(const boost::json::value& v) {
+  if (v.is_int64()) return static_cast<double>(v.as_int64());
+  if (v.is_uint64()) return static_cast<double>(v.as_uint64());
+  return v.as_double();
+}
+
+// RFC 1876 angles: the wire form cannot hold more than 90 degrees of latitude or 180 of
+// longitude, so 90 degrees 30 minutes is refused although each field is in its range.
+bool locAngles(const boost::json::object& d, std::string& why) {
+  auto arc = [&](const char* deg, const char* min, const char* sec) {
+    return number(d.at(deg)) * 3600 + number(d.at(min)) * 60 + number(d.at(sec));
+  };
+  if (arc("lat_degrees", "lat_minutes", "lat_seconds") > 90 * 3600) {
+    why = "data: a latitude is at most 90 degrees (minutes and seconds 0 at 90)";
+    return false;
+  }
+  if (arc("long_degrees", "long_minutes", "long_seconds") > 180 * 3600) {
+    why = "data: a longitude is at most 180 degrees (minutes and seconds 0 at 180)";
+    return false;
+  }
+  return true;
+}
+
 constexpr std::array kTypes = {
-    RecordType{"A", true, true, false, ipv4},
-    RecordType{"AAAA", true, true, false, ipv6},
-    RecordType{"CNAME", true, true, false, host},
-    RecordType{"MX", true, false, true, host},
-    RecordType{"NS", true, false, false, host},
-    RecordType{"PTR", true, false, false, host},
-    RecordType{"TXT", true, false, false, text},
-    RecordType{"SRV", true, false, false, nullptr, kSrv, "priority"},
-    RecordType{"CAA", true, false, false, nullptr, kCaa},
-    RecordType{"URI", true, false, true, nullptr, kUri},
-    RecordType{"TLSA", true, false, false, nullptr, kTlsa},
-    RecordType{"SMIMEA", true, false, false, nullptr, kTlsa},
-    RecordType{"SSHFP", true, false, false, nullptr, kSshfp},
-    RecordType{"DS", true, false, false, nullptr, kDs},
-    RecordType{"DNSKEY", true, false, false, nullptr, kDnskey},
-    RecordType{"CERT", true, false, false, nullptr, kCert},
-    RecordType{"HTTPS", true, false, false, nullptr, kSvcb, "priority"},
-    RecordType{"SVCB", true, false, false, nullptr, kSvcb, "priority"},
-    RecordType{"NAPTR", true, false, false, nullptr, kNaptr},
-    // Listed by the schema, not stored by Nubis yet.
-    RecordType{"LOC", false, false, false, unsupported},
-    RecordType{"OPENPGPKEY", false, false, false, unsupported},
+    RecordType{"A", true, false, ipv4},
+    RecordType{"AAAA", true, false, ipv6},
+    RecordType{"CNAME", true, false, host},
+    RecordType{"MX", false, true, host},
+    RecordType{"NS", false, false, host},
+    RecordType{"PTR", false, false, host},
+    RecordType{"TXT", false, false, text},
+    RecordType{"OPENPGPKEY", false, false, base64},
+    RecordType{"SRV", false, false, nullptr, kSrv, "priority"},
+    RecordType{"CAA", false, false, nullptr, kCaa},
+    RecordType{"URI", false, true, nullptr, kUri},
+    RecordType{"TLSA", false, false, nullptr, kTlsa},
+    RecordType{"SMIMEA", false, false, nullptr, kTlsa},
+    RecordType{"SSHFP", false, false, nullptr, kSshfp},
+    RecordType{"DS", false, false, nullptr, kDs},
+    RecordType{"DNSKEY", false, false, nullptr, kDnskey},
+    RecordType{"CERT", false, false, nullptr, kCert},
+    RecordType{"HTTPS", false, false, nullptr, kSvcb, "priority"},
+    RecordType{"SVCB", false, false, nullptr, kSvcb, "priority"},
+    RecordType{"NAPTR", false, false, nullptr, kNaptr},
+    RecordType{"LOC", false, false, nullptr, kLoc, {}, locAngles},
 };
 
 bool isHex(std::string_view s) {
@@ -164,32 +212,78 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// A JSON number as a double, or nullopt for anything else (and for inf/nan).
+std::optional<double> jsonNumber(const boost::json::value& v) {
+  if (!v.is_number()) return std::nullopt;
+  const double d = number(v);
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+// kUint: JSON numbers may arrive as doubles (SDKs): whole values only.
+std::optional<std::string> uintField(const DataField& f, const boost::json::value& v,
+                                     const std::string& field, boost::json::object& canonical,
+                                     std::string& why) {
+  int64_t n = -1;
+  if (v.is_int64()) n = v.as_int64();
+  else if (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(f.max)) n = static_cast<int64_t>(v.as_uint64());
+  else if (v.is_double() && v.as_double() >= 0 && v.as_double() <= static_cast<double>(f.max) &&
+           v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double()))) {
+    n = static_cast<int64_t>(v.as_double());
+  }
+  if (n < 0 || n > f.max) {
+    why = field + " must be a whole number from 0 to " + std::to_string(f.max);
+    return std::nullopt;
+  }
+  canonical[f.name] = n;
+  return std::to_string(n);
+}
+
+// kDecimal: kept to the places the content shows, so that what is stored is what is written
+// (and a stored record read back is a fixed point). Whole values stay JSON integers.
+std::optional<std::string> decimalField(const DataField& f, const boost::json::value& v,
+                                        const std::string& field, boost::json::object& canonical,
+                                        std::string& why) {
+  auto d = jsonNumber(v);
+  if (!d || *d < f.lo || *d > f.hi) {
+    char range[96];
+    std::snprintf(range, sizeof range, " must be a number from %.*f to %.*f", f.decimals, f.lo,
+                  f.decimals, f.hi);
+    why = field + range;
+    return std::nullopt;
+  }
+  const double scale = std::pow(10.0, f.decimals);
+  double kept = std::round(*d * scale) / scale;
+  if (kept == 0) kept = 0;  // no "-0.00"
+  if (kept == std::trunc(kept)) canonical[f.name] = static_cast<int64_t>(kept);
+  else canonical[f.name] = kept;
+  char out[64];
+  std::snprintf(out, sizeof out, "%.*f", f.decimals, kept);
+  return std::string(out);
+}
+
+}  // namespace
+
 std::optional<std::string> dataContent(const RecordType& type, const boost::json::object& data,
                                        boost::json::object& canonical, std::string& why) {
+  static const boost::json::value kZero(0);
   std::string content;
   for (const DataField& f : type.data) {
     const boost::json::value* v = data.if_contains(f.name);
     const std::string field = "data." + std::string(f.name);
+    if ((v == nullptr || v->is_null()) && f.zero_default) v = &kZero;
     if (v == nullptr || v->is_null()) {
       why = field + " is required for " + std::string(type.name) + " records";
       return std::nullopt;
     }
     std::string piece;
-    if (f.kind == FieldKind::kUint) {
-      // JSON numbers may arrive as doubles (SDKs): whole values only.
-      int64_t n = -1;
-      if (v->is_int64()) n = v->as_int64();
-      else if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(f.max)) n = static_cast<int64_t>(v->as_uint64());
-      else if (v->is_double() && v->as_double() >= 0 && v->as_double() <= static_cast<double>(f.max) &&
-               v->as_double() == static_cast<double>(static_cast<int64_t>(v->as_double()))) {
-        n = static_cast<int64_t>(v->as_double());
-      }
-      if (n < 0 || n > f.max) {
-        why = field + " must be a whole number from 0 to " + std::to_string(f.max);
-        return std::nullopt;
-      }
-      canonical[f.name] = n;
-      piece = std::to_string(n);
+    if (f.kind == FieldKind::kUint || f.kind == FieldKind::kDecimal) {
+      auto p = f.kind == FieldKind::kUint ? uintField(f, *v, field, canonical, why)
+                                          : decimalField(f, *v, field, canonical, why);
+      if (!p) return std::nullopt;
+      piece = *p;
     } else {
       if (!v->is_string()) {
         why = field + " must be a string";
@@ -236,6 +330,14 @@ std::optional<std::string> dataContent(const RecordType& type, const boost::json
           }
           piece = text::asciiLower(s);
           break;
+        case FieldKind::kLetter:
+          piece = text::asciiUpper(s);
+          if (piece.size() != 1 || f.letters.find(piece[0]) == std::string_view::npos) {
+            why = field + " must be one of";
+            for (char c : f.letters) why += std::string(" ") + c;
+            return std::nullopt;
+          }
+          break;
         case FieldKind::kQuoted:
           piece = quoted(s);
           break;
@@ -243,6 +345,7 @@ std::optional<std::string> dataContent(const RecordType& type, const boost::json
           piece = s;
           break;
         case FieldKind::kUint:
+        case FieldKind::kDecimal:
           break;
       }
       // What is stored is what was checked, normalised (host names lower case, hex upper case).
@@ -251,6 +354,7 @@ std::optional<std::string> dataContent(const RecordType& type, const boost::json
     if (!content.empty() && !piece.empty()) content.push_back(' ');
     content += piece;
   }
+  if (type.check != nullptr && !type.check(canonical, why)) return std::nullopt;
   return content;
 }
 

@@ -1,6 +1,5 @@
-// The DNS record types, one table: which Nubis stores, what their content (or `data` object)
-// must be, whether they take a priority or may be proxied. A type the schema lists but Nubis does
-// not store yet is in the table too, refused by name (never silently accepted).
+// The DNS record types, one table: what their content (or `data` object) must be, whether they
+// take a priority or may be proxied. Every type of the schema (the 2026 SDK's 21) has its row.
 //
 // Pure functions over immutable data: safe from any thread.
 #pragma once
@@ -23,17 +22,22 @@ enum class FieldKind {
   kBase64,  // base64 (DNSKEY public key, CERT certificate)
   kTag,     // letters and digits (CAA tag)
   kText,    // free text without line breaks, as given (HTTPS/SVCB parameters)
+  kDecimal,  // a number from lo to hi, kept to `decimals` places and written with them (LOC)
+  kLetter,   // one of the letters of `letters` (LOC's N|S, E|W)
 };
 
 struct DataField {
   std::string_view name;
   FieldKind kind;
-  int64_t max = 0;  // kUint only
+  int64_t max = 0;        // kUint
+  double lo = 0, hi = 0;  // kDecimal
+  int decimals = 0;       // kDecimal
+  std::string_view letters = {};  // kLetter
+  bool zero_default = false;      // absent or null reads as 0 (the schema's default: LOC)
 };
 
 struct RecordType {
   std::string_view name;
-  bool supported;       // false: refused with "not implemented by Nubis"
   bool proxiable;       // A, AAAA, CNAME
   bool needs_priority;  // MX, URI: a top-level priority (0-65535)
   // Content types: the content in canonical form, or nullopt with `why` set (a sentence naming
@@ -43,6 +47,9 @@ struct RecordType {
   std::span<const DataField> data = {};
   // The data field that is also the record's priority (SRV, HTTPS, SVCB), or "".
   std::string_view data_priority = {};
+  // A rule across the checked fields (LOC: at most 90 degrees of latitude), or nullptr; false
+  // with `why` set when it fails.
+  bool (*check)(const boost::json::object& canonical, std::string& why) = nullptr;
 };
 
 // For a data type: checks `data` against the type's fields, writes the checked values (and only

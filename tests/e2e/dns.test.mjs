@@ -170,11 +170,11 @@ describe('DNS records: validation and conflicts', () => {
     assert.equal((await collect(admin.dns.records.list({ zone_id: zone.id }))).length, 0, 'nothing was created');
   });
 
-  test('types the schema lists but Nubis does not store are refused by name', async () => {
-    for (const type of ['LOC', 'OPENPGPKEY']) {
-      const err = await expectApiError(admin.dns.records.create({ zone_id: zone.id, type, name: 'x', data: {} }, noRetry), 501);
-      assert.match(JSON.stringify(err.errors), new RegExp(`${type} records`));
-    }
+  test('every type of the schema is stored: LOC without its data, OPENPGPKEY without content are 1004', async () => {
+    const loc = await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'LOC', name: 'x', data: {} }, noRetry), 400, [1004]);
+    assert.match(JSON.stringify(loc.errors), /data\.lat_degrees/);
+    const pgp = await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'OPENPGPKEY', name: 'x', data: {} }, noRetry), 400, [1004]);
+    assert.match(JSON.stringify(pgp.errors), /content is required/);
   });
 
   test('CNAME exclusivity (81053, 81054) and identical records (81058)', async () => {
@@ -196,6 +196,38 @@ describe('DNS records: validation and conflicts', () => {
     const res = await get(`/zones/${zone.id}/dns_records?search=www`);
     assert.equal(res.status, 501);
     assert.match(res.text, /search/);
+  });
+
+  test('LOC from its data (content as Cloudflare writes it) and OPENPGPKEY by content', async () => {
+    const data = { lat_degrees: 37, lat_minutes: 46, lat_seconds: 46, lat_direction: 'N', long_degrees: 122, long_minutes: 23, long_seconds: 35, long_direction: 'W', altitude: 0, size: 100, precision_horz: 0, precision_vert: 0 };
+    const loc = await admin.dns.records.create({ zone_id: zone.id, type: 'LOC', name: 'office', ttl: 1, data });
+    assert.equal(loc.content, '37 46 46.000 N 122 23 35.000 W 0.00 100.00 0.00 0.00');
+    assert.deepEqual(loc.data, data);
+    assert.equal(loc.proxiable, false);
+    const moved = await admin.dns.records.edit(loc.id, { zone_id: zone.id, data: { ...data, lat_seconds: 52.1, lat_direction: 'S', altitude: -12.5 } });
+    assert.equal(moved.content, '37 46 52.100 S 122 23 35.000 W -12.50 100.00 0.00 0.00');
+    assert.equal(moved.data.lat_seconds, 52.1);
+    // Minutes, seconds, size and precisions default to 0, as the schema says.
+    const bare = await admin.dns.records.create({ zone_id: zone.id, type: 'LOC', name: 'pole', data: { lat_degrees: 90, lat_direction: 'N', long_degrees: 0, long_direction: 'E', altitude: 2835 } });
+    assert.equal(bare.content, '90 0 0.000 N 0 0 0.000 E 2835.00 0.00 0.00 0.00');
+    for (const [bad, field] of [
+      [{ lat_degrees: 91 }, 'lat_degrees'],
+      [{ lat_seconds: 60 }, 'lat_seconds'],
+      [{ long_direction: 'N' }, 'long_direction'],
+      [{ altitude: -100001 }, 'altitude'],
+      [{ precision_vert: 90000001 }, 'precision_vert'],
+      [{ lat_degrees: 90, lat_minutes: 1 }, 'latitude'],
+    ]) {
+      const err = await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'LOC', name: 'bad', data: { ...data, ...bad } }, noRetry), 400, [1004]);
+      assert.match(JSON.stringify(err.errors), new RegExp(field));
+    }
+    const key = 'mDMEZ2Vx9hYJKwYBBAHaRw8BAQdAoU0QH3xqyUOD2DLvBChgqa8LTC8pGnScmsT+rEbN7Ce0';
+    const pgp = await admin.dns.records.create({ zone_id: zone.id, type: 'OPENPGPKEY', name: 'c93f1e400f26708f98cb19d936620da35eec8f72e57f9eec01c1afd6._openpgpkey', ttl: 3600, content: key });
+    assert.equal(pgp.content, key);
+    assert.equal(pgp.type, 'OPENPGPKEY');
+    await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'OPENPGPKEY', name: 'bad._openpgpkey', content: 'not base64!' }, noRetry), 400, [1004]);
+    const locs = await collect(admin.dns.records.list({ zone_id: zone.id, type: 'LOC' }));
+    assert.deepEqual(locs.map((r) => r.name).sort(), [`office.${zone.name}`, `pole.${zone.name}`]);
   });
 
   test('a zone that does not exist: could not route (7003)', async () => {
@@ -327,6 +359,8 @@ describe('DNS records: BIND export and import', () => {
     await admin.dns.records.create({ zone_id: z, type: 'TXT', name: '@', content: `v=spf1 ${'x'.repeat(300)} "q" ~all`, ttl: 600 });
     await admin.dns.records.create({ zone_id: z, type: 'SRV', name: '_sip._tcp', data: { priority: 10, weight: 5, port: 5060, target: 'sip.example.net' } });
     await admin.dns.records.create({ zone_id: z, type: 'CAA', name: '@', data: { flags: 0, tag: 'issue', value: 'letsencrypt.org' } });
+    await admin.dns.records.create({ zone_id: z, type: 'LOC', name: 'office', data: { lat_degrees: 31, lat_minutes: 58, lat_seconds: 52.1, lat_direction: 'S', long_degrees: 115, long_minutes: 49, long_seconds: 11.7, long_direction: 'E', altitude: -20.5, size: 10, precision_horz: 10, precision_vert: 2 } });
+    await admin.dns.records.create({ zone_id: z, type: 'OPENPGPKEY', name: 'key._openpgpkey', content: 'mDMEZ2Vx9hYJKwYBBAHaRw8BAQdAoU0QH3xqyUOD2DLvBChgqa8LTC8pGnScmsT+rEbN7Ce0' });
   });
 
   const shape = (r) => ({ type: r.type, name: r.name.slice(0, -(r.zone_name.length)), content: r.content.replaceAll(r.zone_name, 'ZONE'), ttl: r.ttl, proxied: r.proxied, priority: r.priority ?? null });
@@ -343,13 +377,14 @@ describe('DNS records: BIND export and import', () => {
 
     const zoneFile = text.replaceAll(`${from.name}.`, `${to.name}.`);
     const done = await admin.dns.records.import({ zone_id: to.id, file: await Cloudflare.toFile(Buffer.from(zoneFile), 'zone.txt') });
-    assert.deepEqual(done, { recs_added: 6, total_records_parsed: 6 });
+    assert.deepEqual(done, { recs_added: 8, total_records_parsed: 8 });
+    assert.match(text, /\tIN\tLOC\t31 58 52\.100 S 115 49 11\.700 E -20\.50 10\.00 10\.00 2\.00$/m);
     const a = await collect(admin.dns.records.list({ zone_id: from.id }));
     const b = await collect(admin.dns.records.list({ zone_id: to.id }));
     assert.deepEqual(sorted(b), sorted(a));
     // Importing again adds nothing: every record is identical to one already there.
     const again = await admin.dns.records.import({ zone_id: to.id, file: await Cloudflare.toFile(Buffer.from(zoneFile), 'zone.txt') });
-    assert.deepEqual(again, { recs_added: 0, total_records_parsed: 6 });
+    assert.deepEqual(again, { recs_added: 0, total_records_parsed: 8 });
   });
 
   test('import: proxied=true proxies what can be; a malformed file is refused whole, naming its line', async () => {
