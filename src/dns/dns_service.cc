@@ -35,21 +35,71 @@ bool identical(const store::DnsRecordRow& a, const store::DnsRecordRow& b) {
   return isHostType(a.type) ? text::asciiLower(a.content) == text::asciiLower(b.content) : a.content == b.content;
 }
 
+// A tag's name: letters, digits, '-' and '_' (Cloudflare's record-attributes reference), so it
+// never holds the ':' that ends it.
+bool tagName(std::string_view n) {
+  return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+  });
+}
+
+// Tags are "name:value" or a bare "name" (Cloudflare accepts both: octodns and terraform users
+// store bare ones); values follow the comment rules (no line breaks). A tag sent twice is kept
+// once, as Cloudflare silently drops the duplicate (octodns/octodns-cloudflare#85); names compare
+// without case.
 Result<std::string> tagsJson(const json::value& v) {
   if (!v.is_array()) return invalid("tags must be an array of \"name:value\" strings");
   const json::array& a = v.as_array();
-  if (a.size() > kMaxTags) return invalid("tags: at most " + std::to_string(kMaxTags) + " tags");
   json::array out;
+  std::vector<std::string> seen;
   for (const json::value& t : a) {
     if (!t.is_string()) return invalid("tags must be an array of \"name:value\" strings");
     const std::string_view s = t.as_string();
-    if (s.empty() || s.size() > kMaxTag || s.front() == ':') {
-      return invalid("tags: each tag is \"name:value\", 1 to " + std::to_string(kMaxTag) +
-                     " characters, with a name");
+    const std::string_view name = s.substr(0, s.find(':'));
+    if (s.size() > kMaxTag || !tagName(name)) {
+      return invalid("tags: each tag is \"name:value\" (or a bare name), at most " +
+                     std::to_string(kMaxTag) +
+                     " characters, the name of letters, digits, '-' and '_'");
     }
+    if (s.find_first_of(std::string_view("\0\n\r", 3)) != std::string_view::npos) {
+      return invalid("tags: a tag's value may not contain NUL or line breaks");
+    }
+    std::string key = text::asciiLower(name) + std::string(s.substr(name.size()));
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+    seen.push_back(std::move(key));
     out.push_back(t);
   }
+  if (out.size() > kMaxTags) return invalid("tags: at most " + std::to_string(kMaxTags) + " tags");
   return json::serialize(out);
+}
+
+// The tag filters: `tag` (a name: present; name:value: exact), tag.present and tag.absent (a
+// name), tag.exact, .contains, .startswith, .endswith (name:value). Each may repeat.
+Result<std::vector<store::DnsTagFilter>> tagFilters(const api::Query& q) {
+  using Op = store::DnsTagFilter::Op;
+  std::vector<store::DnsTagFilter> out;
+  const std::pair<std::string_view, Op> forms[] = {
+      {"tag", Op::kExact},           {"tag.present", Op::kPresent},
+      {"tag.absent", Op::kAbsent},   {"tag.exact", Op::kExact},
+      {"tag.contains", Op::kContains}, {"tag.startswith", Op::kStartsWith},
+      {"tag.endswith", Op::kEndsWith}};
+  for (const auto& [param, op] : forms) {
+    for (std::string_view v : q.all(param)) {
+      if (v.size() > 255) return invalid(std::string(param) + " filter is over 255 characters");
+      const size_t colon = v.find(':');
+      store::DnsTagFilter f{op, std::string(v.substr(0, colon)), ""};
+      const bool by_name = op == Op::kPresent || op == Op::kAbsent;
+      if (param == "tag" && colon == std::string_view::npos) f.op = Op::kPresent;
+      else if (!by_name && colon == std::string_view::npos) {
+        return invalid(std::string(param) + " must be <tag-name>:<tag-value>");
+      } else if (!by_name) {
+        f.value = std::string(v.substr(colon + 1));
+      }
+      if (f.name.empty()) return invalid(std::string(param) + " needs a tag name");
+      out.push_back(std::move(f));
+    }
+  }
+  return out;
 }
 
 // A text filter from `param`, `param.exact`, `.contains`, `.startswith`, `.endswith`.
@@ -337,11 +387,19 @@ Result<store::DnsPage> DnsService::list(const store::ZoneRow& zone, const api::Q
     if (*m != "all" && *m != "any") return invalid("match must be all or any");
     dq.match_any = *m == "any";
   }
-  for (std::string_view p : {"tag", "tag.present", "tag.absent", "tag.exact", "tag.contains",
-                             "tag.startswith", "tag.endswith", "tag_match", "search"}) {
-    if (q.has(p)) {
-      return api::error(Err::NotImplemented, "the DNS record list filter \"" + std::string(p) + "\"");
-    }
+  auto tags = tagFilters(q);
+  if (!tags) return tags.error();
+  dq.tags = std::move(*tags);
+  if (auto m = q.get("tag_match")) {
+    if (*m != "all" && *m != "any") return invalid("tag_match must be all or any");
+    dq.tag_match_any = *m == "any";
+  }
+  // Cloudflare leaves search's exact meaning open ("intended for human users"): here the text is
+  // found, without case, in the name, content, comment or a tag, and it narrows whatever
+  // `match` says (it "works independently of the match setting").
+  if (auto s = q.get("search"); s && !s->empty()) {
+    if (s->size() > 255) return invalid("search is over 255 characters");
+    dq.search = std::string(*s);
   }
   dq.order = page.order.empty() ? "type" : page.order;
   dq.desc = page.desc;

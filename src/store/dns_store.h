@@ -24,13 +24,28 @@ struct DnsTextFilter {
   std::string value;
 };
 
+// One tag filter: whether a tag of that name is there (present, absent), or whether one of that
+// name has a value equal to, containing, starting or ending with `value`. Tags are stored as
+// "name" or "name:value" strings (rows.h); names and values compare case-insensitively (ASCII).
+struct DnsTagFilter {
+  enum class Op { kPresent, kAbsent, kExact, kContains, kStartsWith, kEndsWith } op = Op::kPresent;
+  std::string name;
+  std::string value;  // not for kPresent, kAbsent
+};
+
 struct DnsQuery {
   std::string zone_id;
   std::optional<std::string> type;  // exact, upper case
   std::optional<DnsTextFilter> name, content, comment;
   std::optional<bool> comment_present;  // comment.present / comment.absent
   std::optional<bool> proxied;
+  // The tag filters, combined among themselves by tag_match (AND unless tag_match_any); that
+  // result is one more filter for `match` to combine with the others.
+  std::vector<DnsTagFilter> tags;
+  bool tag_match_any = false;
   bool match_any = false;  // match=any: OR across the filters above; all (AND) otherwise
+  // Free text found in the name, content, comment or a tag; required whatever `match` says.
+  std::optional<std::string> search;
   std::string order = "type";  // type | name | content | ttl | proxied
   bool desc = false;
   int64_t offset = 0;

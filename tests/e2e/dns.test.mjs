@@ -192,12 +192,6 @@ describe('DNS records: validation and conflicts', () => {
     assert.equal((await admin.dns.records.get(t.id, { zone_id: zone.id })).name, `free.${zone.name}`);
   });
 
-  test('tag and search filters Nubis does not implement are refused by name', async () => {
-    const res = await get(`/zones/${zone.id}/dns_records?search=www`);
-    assert.equal(res.status, 501);
-    assert.match(res.text, /search/);
-  });
-
   test('LOC from its data (content as Cloudflare writes it) and OPENPGPKEY by content', async () => {
     const data = { lat_degrees: 37, lat_minutes: 46, lat_seconds: 46, lat_direction: 'N', long_degrees: 122, long_minutes: 23, long_seconds: 35, long_direction: 'W', altitude: 0, size: 100, precision_horz: 0, precision_vert: 0 };
     const loc = await admin.dns.records.create({ zone_id: zone.id, type: 'LOC', name: 'office', ttl: 1, data });
@@ -234,6 +228,72 @@ describe('DNS records: validation and conflicts', () => {
     const res = await get('/zones/0123456789abcdef0123456789abcdef/dns_records');
     assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
     assert.ok(res.body.errors.some((e) => e.code === 7003), res.text);
+  });
+});
+
+describe('DNS records: tags, tag filters and search', () => {
+  let zone;
+  const rec = {};
+  before(async () => {
+    zone = await createZone(admin, cleanup, A, 'tagsearch');
+    const make = (name, tags, comment) => admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name, content: `text of ${name}`, tags, ...(comment ? { comment } : {}) });
+    rec.a = await make('a', ['team:DNS', 'env:prod']);
+    rec.b = await make('b', ['team:web', 'important'], 'owned by the DNS team');
+    rec.c = await make('c', ['env:prod-eu', 'owner:ops']);
+    rec.d = await make('d', []);
+  });
+  const names = (rows) => rows.map((r) => r.name.slice(0, -(zone.name.length + 1))).sort();
+  const list = async (params) => names(await collect(admin.dns.records.list({ zone_id: zone.id, ...params })));
+  const rawList = async (query) => names(assertOk(await get(`/zones/${zone.id}/dns_records?${query}`)));
+
+  test('tags are "name:value" or a bare name; a repeat is dropped; bad ones are refused', async () => {
+    assert.deepEqual(rec.a.tags, ['team:DNS', 'env:prod']);
+    assert.deepEqual(rec.b.tags, ['team:web', 'important']);
+    const dup = await admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'dup', content: 'x', tags: ['k:v', 'K:v', 'k:v', 'k:w'] });
+    assert.deepEqual(dup.tags, ['k:v', 'k:w']);
+    const cleared = await admin.dns.records.edit(dup.id, { zone_id: zone.id, tags: [] });
+    assert.deepEqual(cleared.tags, []);
+    await admin.dns.records.delete(dup.id, { zone_id: zone.id });
+    for (const tags of [['bad name:x'], [':novalue'], ['a:line\nbreak'], ['x'.repeat(101)], Array.from({ length: 21 }, (_, i) => `t${i}:x`), 'team:dns']) {
+      await expectApiError(admin.dns.records.create({ zone_id: zone.id, type: 'TXT', name: 'refused', content: 'x', tags }, noRetry), 400, [1004]);
+    }
+  });
+
+  test('the SDK\'s tag filters: present, absent, exact, contains, startswith, endswith', async () => {
+    assert.deepEqual(await list({ tag: { present: 'TEAM' } }), ['a', 'b']);
+    assert.deepEqual(await list({ tag: { present: 'important' } }), ['b']);
+    assert.deepEqual(await list({ tag: { absent: 'team' } }), ['c', 'd']);
+    assert.deepEqual(await list({ tag: { exact: 'team:dns' } }), ['a'], 'case-insensitive');
+    assert.deepEqual(await list({ tag: { exact: 'env:prod' } }), ['a']);
+    assert.deepEqual(await list({ tag: { startswith: 'env:prod' } }), ['a', 'c']);
+    assert.deepEqual(await list({ tag: { endswith: 'env:-eu' } }), ['c']);
+    assert.deepEqual(await list({ tag: { contains: 'team:e' } }), ['b']);
+    assert.deepEqual(await list({ tag: { contains: 'owner:%' } }), [], '% is a character');
+  });
+
+  test('tag= shorthand, tag_match any|all, and match combining the tag result with other filters', async () => {
+    assert.deepEqual(await rawList('tag=important'), ['b'], 'tag=name is tag.present');
+    assert.deepEqual(await rawList('tag=team:DNS'), ['a'], 'tag=name:value is tag.exact');
+    assert.deepEqual(await rawList('tag.present=team&tag.exact=env:prod'), ['a'], 'tag_match=all by default');
+    assert.deepEqual(await rawList('tag.present=important&tag.exact=owner:ops&tag_match=any'), ['b', 'c']);
+    assert.deepEqual(await list({ tag: { present: 'important', exact: 'owner:ops' }, tag_match: 'any' }), ['b', 'c']);
+    assert.deepEqual(await rawList(`tag.present=important&tag.exact=owner:ops&tag_match=any&name=d.${zone.name}`), []);
+    assert.deepEqual(await rawList(`tag.present=important&tag.exact=owner:ops&tag_match=any&name=d.${zone.name}&match=any`), ['b', 'c', 'd']);
+    for (const bad of ['tag.exact=novalue', 'tag.contains=:x', 'tag_match=some', 'tag.present=']) {
+      const res = await get(`/zones/${zone.id}/dns_records?${bad}`);
+      assert.equal(res.status, 400, `${bad}: ${res.text}`);
+      assert.equal(res.body.errors[0].code, 1004, bad);
+    }
+  });
+
+  test('search finds text in the name, content, comment or tags, and narrows under match=any too', async () => {
+    assert.deepEqual(await list({ search: `C.${zone.name.toUpperCase()}` }), ['c'], 'name');
+    assert.deepEqual(await list({ search: 'text of d' }), ['d'], 'content');
+    assert.deepEqual(await list({ search: 'dns team' }), ['b'], 'comment');
+    assert.deepEqual(await list({ search: 'ops' }), ['c'], 'a tag');
+    assert.deepEqual(await list({ search: 'dns' }), ['a', 'b']);
+    assert.deepEqual(await rawList(`search=dns&match=any&name=d.${zone.name}`), [], 'search is not OR-ed in');
+    assert.deepEqual(await rawList(`search=dns&match=any&name=a.${zone.name}&tag=important`), ['a', 'b']);
   });
 });
 

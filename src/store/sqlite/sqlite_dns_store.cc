@@ -48,13 +48,19 @@ void bindRecord(Statement& s, const DnsRecordRow& r) {
       .bind(13, r.data_json);
 }
 
-// LIKE pattern for a text filter, with \ escaping the wildcards the value may carry.
-std::string likePattern(const DnsTextFilter& f) {
+// Text for a LIKE pattern, with \ escaping the wildcards it may carry (ESCAPE '\').
+std::string escapeLike(std::string_view text) {
   std::string v;
-  for (char c : f.value) {
+  for (char c : text) {
     if (c == '%' || c == '_' || c == '\\') v.push_back('\\');
     v.push_back(c);
   }
+  return v;
+}
+
+// LIKE pattern for a text filter.
+std::string likePattern(const DnsTextFilter& f) {
+  const std::string v = escapeLike(f.value);
   switch (f.op) {
     case DnsTextFilter::Op::kContains: return "%" + v + "%";
     case DnsTextFilter::Op::kStartsWith: return v + "%";
@@ -62,6 +68,50 @@ std::string likePattern(const DnsTextFilter& f) {
     case DnsTextFilter::Op::kExact: break;
   }
   return v;
+}
+
+std::string joined(const std::vector<std::string>& terms, bool any) {
+  std::string out;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    if (i > 0) out += any ? " OR " : " AND ";
+    out += terms[i];
+  }
+  return out;
+}
+
+// Whether a tag of the record matches `like` (" LIKE ?n ESCAPE ..."): the tags are a JSON array
+// of strings, each row's read by json_each.
+std::string anyTag(const std::string& like) {
+  return "EXISTS (SELECT 1 FROM json_each(dns_records.tags_json) AS tag WHERE tag.value" + like +
+         ")";
+}
+
+// A tag filter as SQL. Tags are "name" or "name:value", and names hold no ':' (the service
+// checks them), so "name:" starts exactly the tags of that name that have a value.
+template <typename Param>
+std::string tagTerm(const DnsTagFilter& f, Param& param) {
+  using Op = DnsTagFilter::Op;
+  const std::string like = " LIKE ";
+  const std::string esc = " ESCAPE '\\'";
+  const std::string name = escapeLike(f.name);
+  const std::string value = escapeLike(f.value);
+  std::string pattern;
+  switch (f.op) {
+    case Op::kPresent:
+    case Op::kAbsent: {
+      const std::string bare = param(name);
+      const std::string named = param(name + ":%");
+      const std::string exists = "EXISTS (SELECT 1 FROM json_each(dns_records.tags_json) AS tag"
+                                 " WHERE tag.value" + like + bare + esc + " OR tag.value" + like +
+                                 named + esc + ")";
+      return f.op == Op::kPresent ? exists : "NOT " + exists;
+    }
+    case Op::kExact: pattern = name + ":" + value; break;
+    case Op::kContains: pattern = name + ":%" + value + "%"; break;
+    case Op::kStartsWith: pattern = name + ":" + value + "%"; break;
+    case Op::kEndsWith: pattern = name + ":%" + value; break;
+  }
+  return anyTag(like + param(pattern) + esc);
 }
 
 // The WHERE clause of a list and the text values it binds, in order (?2 onwards; ?1 is the
@@ -95,14 +145,19 @@ Where whereOf(const DnsQuery& q) {
   if (q.comment) text("comment", *q.comment);
   if (q.comment_present) terms.push_back(*q.comment_present ? "comment <> ''" : "comment = ''");
   if (q.proxied) terms.push_back(*q.proxied ? "proxied = 1" : "proxied = 0");
+  if (!q.tags.empty()) {
+    std::vector<std::string> tag_terms;
+    for (const DnsTagFilter& f : q.tags) tag_terms.push_back(tagTerm(f, param));
+    terms.push_back("(" + joined(tag_terms, q.tag_match_any) + ")");
+  }
   w.sql = "WHERE zone_id = ?1";
-  if (!terms.empty()) {
-    w.sql += " AND (";
-    for (size_t i = 0; i < terms.size(); ++i) {
-      if (i > 0) w.sql += q.match_any ? " OR " : " AND ";
-      w.sql += terms[i];
-    }
-    w.sql += ")";
+  if (!terms.empty()) w.sql += " AND (" + joined(terms, q.match_any) + ")";
+  if (q.search) {
+    // One pattern, bound once, used in each place the text may be found.
+    const std::string p = param("%" + escapeLike(*q.search) + "%");
+    const std::string like = " LIKE " + p + " ESCAPE '\\'";
+    w.sql += " AND (name" + like + " OR content" + like + " OR comment" + like + " OR " +
+             anyTag(like) + ")";
   }
   return w;
 }

@@ -170,6 +170,82 @@ TEST_F(SqliteDnsStoreTest, FiltersOrdersAndPages) {
   EXPECT_EQ(named[0].content, "192.0.2.1");
 }
 
+TEST_F(SqliteDnsStoreTest, TagFiltersCombineByTagMatchThenByMatchAndSearchAlwaysNarrows) {
+  using T = DnsTagFilter::Op;
+  auto tagged = [&](int n, std::string name, std::string tags, std::string comment = "") {
+    DnsRecordRow r = record(n, "TXT", std::move(name), "v" + std::to_string(n));
+    r.tags_json = std::move(tags);
+    r.comment = std::move(comment);
+    ASSERT_TRUE(store_->dns().insertRecord(r).value());
+  };
+  tagged(1, "a.example.com", R"(["team:DNS","env:prod"])");
+  tagged(2, "b.example.com", R"(["team:web","important"])", "owned by Team DNS");
+  tagged(3, "c.example.com", R"(["env:prod-eu","owner:100%_x"])");
+  tagged(4, "d.example.com", R"([])");
+  tagged(5, "e.example.com", R"(["teams:dns","Team:"])");
+  auto with = [&](std::vector<DnsTagFilter> tags, bool any = false) {
+    return names(DnsQuery{.zone_id = zone_.id, .tags = std::move(tags), .tag_match_any = any});
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(with({{T::kPresent, "TEAM", ""}}), (V{"a.example.com", "b.example.com", "e.example.com"}))
+      << "by name, bare or with a value, without case; not 'teams'";
+  EXPECT_EQ(with({{T::kPresent, "important", ""}}), V{"b.example.com"}) << "a bare tag";
+  EXPECT_EQ(with({{T::kAbsent, "team", ""}}), (V{"c.example.com", "d.example.com"}));
+  EXPECT_EQ(with({{T::kExact, "team", "dns"}}), V{"a.example.com"}) << "value without case";
+  EXPECT_EQ(with({{T::kExact, "env", "prod"}}), V{"a.example.com"}) << "exact is not a prefix";
+  EXPECT_EQ(with({{T::kStartsWith, "env", "prod"}}), (V{"a.example.com", "c.example.com"}));
+  EXPECT_EQ(with({{T::kEndsWith, "env", "-eu"}}), V{"c.example.com"});
+  EXPECT_EQ(with({{T::kContains, "team", "e"}}), V{"b.example.com"});
+  EXPECT_EQ(with({{T::kContains, "owner", "%_"}}), V{"c.example.com"}) << "wildcards are text";
+  EXPECT_TRUE(with({{T::kContains, "owner", "_%"}}).empty());
+  EXPECT_TRUE(with({{T::kExact, "%", "%"}}).empty());
+  // tag_match: all narrows, any widens.
+  EXPECT_EQ(with({{T::kPresent, "team", ""}, {T::kPresent, "env", ""}}), V{"a.example.com"});
+  EXPECT_EQ(with({{T::kPresent, "important", ""}, {T::kPresent, "owner", ""}}, true),
+            (V{"b.example.com", "c.example.com"}));
+
+  // The tag condition is one filter among the others for `match`.
+  DnsQuery q{.zone_id = zone_.id,
+             .name = DnsTextFilter{Op::kExact, "d.example.com"},
+             .tags = {{T::kPresent, "important", ""}, {T::kPresent, "owner", ""}},
+             .tag_match_any = true};
+  EXPECT_TRUE(names(q).empty());
+  q.match_any = true;
+  EXPECT_EQ(names(q), (V{"b.example.com", "c.example.com", "d.example.com"}));
+
+  // search: name, content, comment or a tag contains the text; it narrows even under match=any.
+  auto search = [&](std::string text) {
+    return names(DnsQuery{.zone_id = zone_.id, .search = std::move(text)});
+  };
+  EXPECT_EQ(search("C.EXAMPLE"), V{"c.example.com"}) << "in the name";
+  EXPECT_EQ(search("v4"), V{"d.example.com"}) << "in the content";
+  EXPECT_EQ(search("team dns"), V{"b.example.com"}) << "in the comment";
+  EXPECT_EQ(search("dns"), (V{"a.example.com", "b.example.com", "e.example.com"})) << "in tags too";
+  EXPECT_EQ(search("100%_"), V{"c.example.com"});
+  EXPECT_EQ(search("%"), V{"c.example.com"}) << "% is a character";
+  EXPECT_TRUE(search("_%").empty());
+  q.search = "a.example";
+  EXPECT_TRUE(names(q).empty()) << "match=any widens the filters, search still narrows";
+  q.search = "b.example";
+  EXPECT_EQ(names(q), V{"b.example.com"});
+  EXPECT_EQ(store_->dns().listRecords(q).value().total, 1);
+}
+
+TEST_F(SqliteDnsStoreTest, TagAndSearchTextIsBoundNeverSpliced) {
+  DnsQuery q{.zone_id = zone_.id,
+             .name = DnsTextFilter{Op::kExact, "x.example.com"},
+             .tags = {{DnsTagFilter::Op::kPresent, "evil'--", ""},
+                      {DnsTagFilter::Op::kEndsWith, "team", "'); DROP TABLE x; --"}},
+             .search = "search'text"};
+  const std::string sql = dnsListSql(q);
+  for (const char* client : {"evil", "team", "DROP", "search"}) {
+    EXPECT_EQ(sql.find(client), std::string::npos) << client << " in " << sql;
+  }
+  const std::string p = plan(sql);  // it prepares, and an exact name still uses its index
+  EXPECT_NE(p.find("dns_records_zone_name"), std::string::npos) << p;
+  EXPECT_TRUE(store_->dns().listRecords(q).ok());
+}
+
 TEST_F(SqliteDnsStoreTest, DeletingTheZoneDeletesItsRecords) {
   ASSERT_TRUE(store_->dns().insertRecord(record(1, "A", "a.example.com", "192.0.2.1")).value());
   ASSERT_TRUE(store_->deleteZone(zone_.id).value());
