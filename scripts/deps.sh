@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake ninja-build pkg-config ccache
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-      libssl-dev libsqlite3-dev libargon2-dev libgtest-dev libvips-dev
+      libssl-dev libsqlite3-dev libargon2-dev libgtest-dev libvips-dev libpsl-dev publicsuffix
       ca-certificates nodejs npm curl wrk nginx-light libvips-tools)
 
 missing=()

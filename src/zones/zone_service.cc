@@ -9,6 +9,7 @@
 #include "auth/catalog.h"
 #include "base/ids.h"
 #include "base/time_util.h"
+#include "zones/zone_name.h"
 
 namespace nubis::zones {
 namespace json = boost::json;
@@ -94,6 +95,9 @@ Result<store::ZoneRow> ZoneService::create(const auth::Principal& actor, const j
   if (!validZoneName(zone_name))
     return api::error(api::Err::ZoneValidation,
                       "name \"" + *name + "\" is not a valid domain name (e.g. example.com)");
+  // A zone is a registrable domain, as on Cloudflare (zone_name.h). The name cannot change
+  // afterwards: PATCH takes no name.
+  if (Status apex = registrableZoneName(zone_name); !apex) return apex.error();
   std::string zone_type = type ? *type : "full";
   if (zone_type != "full" && zone_type != "partial" && zone_type != "secondary")
     return api::invalid("type must be full, partial or secondary");

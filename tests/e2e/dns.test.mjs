@@ -18,8 +18,10 @@ import {
   createUserToken,
   createZone,
   expectApiError,
+  randHex,
   raw,
   tokenClient,
+  uniqueZoneName,
   zoneRes,
 } from './lib/api.mjs';
 
@@ -31,6 +33,34 @@ const cleanup = new Cleanup(admin, A);
 after(() => cleanup.run());
 const get = (p) => raw(srv.apiBase, 'GET', p, { token: B.api_token });
 const noRetry = { maxRetries: 0 };
+
+describe('Zones: a zone is a registrable domain (Public Suffix List)', () => {
+  const create = (name) => admin.zones.create({ account: { id: A }, name, type: 'full' }, noRetry);
+  const APEX_ONLY = 'Please ensure you are providing the root domain and not any subdomains (e.g., example.com, not subdomain.example.com)';
+
+  test('a public suffix is 1099 "unable to identify ... as a registered domain"', async () => {
+    for (const name of ['co.uk', 'github.io', 'com.au']) {
+      const err = await expectApiError(create(name), 400, [1099]);
+      assert.equal(err.errors[0].message, `We were unable to identify ${name} as a registered domain. ${APEX_ONLY}`);
+    }
+  });
+
+  test('a subdomain of a registrable domain is 1116', async () => {
+    const apex = uniqueZoneName('apex');
+    for (const name of [`www.${apex}`, `www.${apex.toUpperCase()}.`, `a.b.x-${randHex(6)}.co.uk`, `deep.shop-${randHex(6)}.example.com`]) {
+      const err = await expectApiError(create(name), 400, [1116]);
+      assert.equal(err.errors[0].message, APEX_ONLY, name);
+    }
+  });
+
+  test('registrable names are zones; unknown TLDs follow the "*" rule; one label under example.com is a zone', async () => {
+    for (const name of [`e2e-psl-${randHex(8)}.co.uk`, `e2e-psl-${randHex(8)}.test`, `e2e-psl-${randHex(8)}.local`, `e2e-psl-${randHex(8)}.example.com`]) {
+      const z = cleanup.zone(await create(name));
+      assert.equal(z.name, name);
+    }
+    await expectApiError(create(`a.e2e-psl-${randHex(8)}.test`), 400, [1116]);
+  });
+});
 
 describe('DNS records: the record shape and CRUD', () => {
   let zone;
