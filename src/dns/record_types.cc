@@ -108,16 +108,20 @@ constexpr DataField kNaptr[] = {{"order", K::kUint, 65535},      {"preference", 
 constexpr DataField kLoc[] = {
     {.name = "lat_degrees", .kind = K::kUint, .max = 90},
     {.name = "lat_minutes", .kind = K::kUint, .max = 59, .zero_default = true},
-    {.name = "lat_seconds", .kind = K::kDecimal, .hi = 59.999, .decimals = 3, .zero_default = true},
+    {.name = "lat_seconds", .kind = K::kDecimal, .hi = 59.999, .decimals = 3,
+     .zero_default = true},
     {.name = "lat_direction", .kind = K::kLetter, .letters = "NS"},
     {.name = "long_degrees", .kind = K::kUint, .max = 180},
     {.name = "long_minutes", .kind = K::kUint, .max = 59, .zero_default = true},
-    {.name = "long_seconds", .kind = K::kDecimal, .hi = 59.999, .decimals = 3, .zero_default = true},
+    {.name = "long_seconds", .kind = K::kDecimal, .hi = 59.999, .decimals = 3,
+     .zero_default = true},
     {.name = "long_direction", .kind = K::kLetter, .letters = "EW"},
     {.name = "altitude", .kind = K::kDecimal, .lo = -100000, .hi = 42849672.95, .decimals = 2},
     {.name = "size", .kind = K::kDecimal, .hi = 90000000, .decimals = 2, .zero_default = true},
-    {.name = "precision_horz", .kind = K::kDecimal, .hi = 90000000, .decimals = 2, .zero_default = true},
-    {.name = "precision_vert", .kind = K::kDecimal, .hi = 90000000, .decimals = 2, .zero_default = true},
+    {.name = "precision_horz", .kind = K::kDecimal, .hi = 90000000, .decimals = 2,
+     .zero_default = true},
+    {.name = "precision_vert", .kind = K::kDecimal, .hi = 90000000, .decimals = 2,
+     .zero_default = true},
 };
 
 double number(const boost::json::value& v) {
@@ -228,7 +232,8 @@ std::optional<std::string> uintField(const DataField& f, const boost::json::valu
                                      std::string& why) {
   int64_t n = -1;
   if (v.is_int64()) n = v.as_int64();
-  else if (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(f.max)) n = static_cast<int64_t>(v.as_uint64());
+  else if (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(f.max))
+    n = static_cast<int64_t>(v.as_uint64());
   else if (v.is_double() && v.as_double() >= 0 && v.as_double() <= static_cast<double>(f.max) &&
            v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double()))) {
     n = static_cast<int64_t>(v.as_double());
