@@ -56,6 +56,7 @@ namespace nubis::api {
   X(ZoneExists, 400, 1061, " already exists")                                                    \
   X(ZoneNotFound, 404, 1001, "Invalid zone identifier")                                          \
   X(ZoneValidation, 400, 1099, "")                                                               \
+  X(ZoneSettingUnknown, 400, 1006, "Unrecognized zone setting name: ")                           \
   /* A subdomain of a registrable domain (Cloudflare docs, "Cannot add domain": 1116). */        \
   X(ZoneNotApex, 400, 1116,                                                                      \
     "Please ensure you are providing the root domain and not any subdomains (e.g., "             \

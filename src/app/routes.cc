@@ -19,6 +19,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   identity::registerMemberRoutes(router, identity::Deps{s.store, s.authn, s.clock, s.members});
   // /zones, /zones/{zone_id}
   zones::registerRoutes(router, s.zones);
+  // /zones/{zone_id}/settings*
+  zones::registerSettingsRoutes(router, s.store, s.clock);
   // /zones/{zone_id}/dns_records*
   dns::registerRoutes(router, s.dns, s.store);
   // /zones/{zone_id}/ssl/certificate_packs*

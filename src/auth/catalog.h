@@ -55,6 +55,8 @@ inline constexpr std::string_view kDnsWrite = "4755a26eedb94da69e1066d98aa820be"
 // Certificates" groups are different ids).
 inline constexpr std::string_view kSslRead = "7b7216b327b04b8fbc8f524e1f9b7531";
 inline constexpr std::string_view kSslWrite = "c03055bc037c4ea9afb9a9f104b7b721";
+inline constexpr std::string_view kZoneSettingsRead = "517b21aee92c4d89936c976ba6e4be55";
+inline constexpr std::string_view kZoneSettingsWrite = "3030687196b94b638145a3953da2b699";
 }  // namespace groups
 
 }  // namespace nubis::auth

@@ -93,7 +93,7 @@ std::vector<LegacyPermission> legacyPermissions(std::span<const Role* const> rol
       {"organization", groups::kAccountSettingsRead, groups::kAccountSettingsWrite},
       {"ssl", groups::kSslRead, groups::kSslWrite},
       {"waf", "", ""},
-      {"zone_settings", "517b21aee92c4d89936c976ba6e4be55", "3030687196b94b638145a3953da2b699"},
+      {"zone_settings", groups::kZoneSettingsRead, groups::kZoneSettingsWrite},
       {"zones", groups::kZoneRead, groups::kZoneWrite},
   };
   std::vector<LegacyPermission> out;

@@ -75,6 +75,14 @@ struct ZoneRow {
   int64_t modified_on = 0;
 };
 
+// A zone setting a client has set (zones/zone_settings.h has the defaults of the others).
+struct ZoneSettingRow {
+  std::string zone_id;
+  std::string id;          // "always_use_https", ...
+  std::string value_json;  // the value as JSON text
+  int64_t modified_on = 0;
+};
+
 // ---- DNS records (API-SURFACE.md §4.7)
 
 // One record of a zone. Content types (A, AAAA, CNAME, MX, NS, PTR, TXT) keep their value in

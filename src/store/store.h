@@ -82,6 +82,11 @@ class Store {
   virtual Result<bool> insertZone(const ZoneRow& row) = 0;
   virtual Result<bool> updateZone(const ZoneRow& row) = 0;
   virtual Result<bool> deleteZone(const std::string& id) = 0;
+
+  // Zone settings a client has set (they go with their zone).
+  virtual Result<std::vector<ZoneSettingRow>> listZoneSettings(const std::string& zone_id) = 0;
+  // Inserts or replaces each row, all or none.
+  virtual Status putZoneSettings(const std::vector<ZoneSettingRow>& rows) = 0;
 };
 
 }  // namespace nubis::store

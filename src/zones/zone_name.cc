@@ -15,10 +15,6 @@ const psl_ctx_t* suffixList() {
   return list;
 }
 
-bool documentationDomain(std::string_view d) {
-  return d == "example.com" || d == "example.net" || d == "example.org";
-}
-
 }  // namespace
 
 Status registrableZoneName(std::string_view name) {
@@ -35,11 +31,7 @@ Status registrableZoneName(std::string_view name) {
                           "domain and not any subdomains (e.g., example.com, not "
                           "subdomain.example.com)");
   }
-  const std::string_view apex(registrable);
-  if (apex == name) return Ok{};
-  // One label under a documentation domain: "shop" + "." + "example.com".
-  const std::string_view label = name.substr(0, name.size() - apex.size() - 1);
-  if (documentationDomain(apex) && label.find('.') == std::string_view::npos) return Ok{};
+  if (std::string_view(registrable) == name) return Ok{};
   return api::error(api::Err::ZoneNotApex);
 }
 

@@ -13,9 +13,8 @@
 // - A TLD the list does not know (test, local, internal, a private one) follows the list's
 //   default "*" rule: example.test and foo.local are zones, a.foo.local is a subdomain of
 //   foo.local. Cloudflare would answer 1099 for those.
-// - The documentation domains example.com, example.net and example.org (RFC 2606 §3), which no
-//   one can register, are zones and so is any name one label under them (shop.example.com):
-//   test suites and docs name throwaway zones that way. Deeper names are subdomains (1116).
+// Names under example.com are subdomains like any other (1116), as on Cloudflare: throwaway test
+// zones are named like e2e-x-0a1b.com.
 //
 // Thread-safety: the list is loaded once (thread-safe static) and only read.
 #pragma once

@@ -117,7 +117,7 @@ ${server.logTail(8)}`);
 
   // ---- fixtures ------------------------------------------------------------------------------
   const mkZone = async (label) =>
-    (await apiOk(server, 'POST', '/zones', { body: { name: `a1-${label}-${hex32().slice(0, 10)}.example.com`, account: { id: acct } } })).result.id;
+    (await apiOk(server, 'POST', '/zones', { body: { name: `a1-${label}-${hex32().slice(0, 10)}-example.com`, account: { id: acct } } })).result.id;
   const zone1 = await mkZone('z1');
   const zone1Name = (await apiOk(server, 'GET', `/zones/${zone1}`)).result.name;
   const zone2 = await mkZone('z2');
@@ -317,9 +317,13 @@ ${server.logTail(8)}`);
       case 'PUT /accounts/{account_id}':
         return { name: 'A1 mutated account' };
       case 'POST /zones':
-        return { name: `a1-mut-${hex32().slice(0, 12)}.example.com`, account: { id: acct } };
+        return { name: `a1-mut-${hex32().slice(0, 12)}-example.com`, account: { id: acct } };
       case 'PATCH /zones/{zone_id}':
         return { paused: true };
+      case 'PATCH /zones/{zone_id}/settings/{setting_id}':
+        return { value: 'strict' };
+      case 'PATCH /zones/{zone_id}/settings':
+        return { items: [{ id: 'min_tls_version', value: '1.2' }] };
       case 'POST /accounts/{account_id}/members':
         return { email: `a1-mut-${hex32().slice(0, 12)}@example.com`, roles: [ROLE_ADMIN] };
       case 'PUT /accounts/{account_id}/members/{member_id}':
@@ -352,6 +356,7 @@ ${server.logTail(8)}`);
     dns_record_id: pathRecord,
     certificate_pack_id: pathPack,
     member_id: pathMember,
+    setting_id: 'ssl',
     role_id: ROLE_ADMIN,
     // The bootstrap user can hold no invite (it owns the only account an A1 server has): the
     // invite routes answer "Invite not found" past the credential check (see handlerAnswers).
@@ -423,6 +428,7 @@ ${server.logTail(8)}`);
       `/zones/${zone1}/dns_records?per_page=500`,
       `/zones/${zone1}/ssl/certificate_packs?status=all&per_page=50`,
       `/accounts/${acct}/members?per_page=50`,
+      `/zones/${zone1}/settings`,
       '/user',
       '/accounts',
       `/accounts/${acct}`,

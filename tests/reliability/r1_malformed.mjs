@@ -44,7 +44,7 @@ runScript('r1_malformed', async (t) => {
   })).result.id;
 
   // A zone whose DNS record route takes the JSON corpus below.
-  const dnsZone = (await apiOk(server, 'POST', '/zones', { body: { name: `r1-dns-${Date.now().toString(16)}.example.com`, account: { id: acct } } })).result.id;
+  const dnsZone = (await apiOk(server, 'POST', '/zones', { body: { name: `r1-dns-${Date.now().toString(16)}-example.com`, account: { id: acct } } })).result.id;
 
   const cases = [];
   // add(name, bytes, {api, expect, gapMs, halfClose, note})
@@ -219,7 +219,7 @@ runScript('r1_malformed', async (t) => {
   }
 
   // ---------------------------------------------------------------- Content-Length
-  const zoneBody = () => JSON.stringify({ name: `r1-${hex32().slice(0, 12)}.example.com`, account: { id: acct } });
+  const zoneBody = () => JSON.stringify({ name: `r1-${hex32().slice(0, 12)}-example.com`, account: { id: acct } });
   const postZones = (extraLines, body) => withHeaders([H, A, 'Content-Type: application/json', ...extraLines], `${V4}/zones`, 'POST', body);
   for (const [label, cl, expect] of [
     ['non-numeric', 'abc', [400]],
@@ -322,6 +322,7 @@ runScript('r1_malformed', async (t) => {
     { label: 'PATCH /user/invites/{id}', method: 'PATCH', target: `${V4}/user/invites/${hex32()}`, limit: 16 * 1024 },
     // The instance admin's Global API Key only.
     { label: 'POST /nubis/users', method: 'POST', target: `${V4}/nubis/users`, limit: 16 * 1024, auth: KEY_AUTH },
+    { label: 'PATCH /zones/{id}/settings/{id}', method: 'PATCH', target: `${V4}/zones/${dnsZone}/settings/ssl`, limit: 16 * 1024 },
     { label: 'POST /zones/{id}/dns_records', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records`, limit: 16 * 1024 },
   ];
   const splitHead = (buf) => {
@@ -414,7 +415,7 @@ runScript('r1_malformed', async (t) => {
   const dupCases = [
     [jsonRoutes[2], '{"first_name":"DupA","first_name":"DupB"}', (j) => ['DupA', 'DupB'].includes(j?.result?.first_name)],
     [jsonRoutes[3], `{"name":"R1 dup A","name":"R1 dup B"}`, (j) => ['R1 dup A', 'R1 dup B'].includes(j?.result?.name)],
-    [jsonRoutes[1], `{"name":"r1-dupa-${hex32().slice(0, 8)}.example.com","name":"r1-dupb-${hex32().slice(0, 8)}.example.com","account":{"id":"${acct}"}}`, (j) => /^r1-dup[ab]-/.test(j?.result?.name || '')],
+    [jsonRoutes[1], `{"name":"r1-dupa-${hex32().slice(0, 8)}-example.com","name":"r1-dupb-${hex32().slice(0, 8)}-example.com","account":{"id":"${acct}"}}`, (j) => /^r1-dup[ab]-/.test(j?.result?.name || '')],
     [jsonRoutes[0], `{"name":"dup","policies":[],"policies":[{"effect":"allow","permission_groups":[{"id":"8acbe5bb0d54464ab867149d7f7cf8ac"}],"resources":{"com.cloudflare.api.user.${uid}":"*"}}]}`, (j) => j?.result?.name === 'dup'],
     [jsonRoutes[0], `{"name":"dup2","policies":[{"effect":"allow","effect":"deny","permission_groups":[{"id":"8acbe5bb0d54464ab867149d7f7cf8ac"}],"resources":{"com.cloudflare.api.user.${uid}":"*"}}]}`, (j) => ['allow', 'deny'].includes(j?.result?.policies?.[0]?.effect)],
   ];

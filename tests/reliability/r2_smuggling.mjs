@@ -21,7 +21,7 @@ runScript('r2_smuggling', async (t) => {
     const body = JSON.stringify({ name, account: { id: acct } });
     return `POST /client/v4/zones HTTP/1.1\r\nHost: x\r\n${A}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
   };
-  const newName = (tag) => `r2-${tag}-${hex32().slice(0, 12)}.example.com`;
+  const newName = (tag) => `r2-${tag}-${hex32().slice(0, 12)}-example.com`;
   const zoneExists = async (name) => {
     const j = await apiOk(server, 'GET', `/zones?name=${encodeURIComponent(name)}`);
     return j.result.some((z) => z.name === name);

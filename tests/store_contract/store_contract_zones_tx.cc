@@ -11,6 +11,29 @@ namespace {
 
 // ---- zones
 
+TEST_P(StoreContractTest, ZoneSettingsUpsertListAndGoWithTheirZone) {
+  ASSERT_TRUE(MUST(store().insertAccount(makeAccount(1))));
+  const ZoneRow z = makeZone(1, makeAccount(1).id, "settings.test");
+  const ZoneRow other = makeZone(2, makeAccount(1).id, "other.test");
+  ASSERT_TRUE(MUST(store().insertZone(z)) && MUST(store().insertZone(other)));
+  EXPECT_TRUE(MUST(store().listZoneSettings(z.id)).empty());
+  MUST(store().putZoneSettings({{z.id, "ssl", "\"strict\"", 5}, {z.id, "browser_cache_ttl", "7200", 5}}));
+  MUST(store().putZoneSettings({{z.id, "ssl", "\"off\"", 9}, {other.id, "ssl", "\"full\"", 9}}));
+  auto rows = MUST(store().listZoneSettings(z.id));
+  ASSERT_EQ(rows.size(), 2u);  // in id order
+  EXPECT_EQ(rows[0].id, "browser_cache_ttl");
+  EXPECT_EQ(rows[0].value_json, "7200");
+  EXPECT_EQ(rows[1].id, "ssl");
+  EXPECT_EQ(rows[1].value_json, "\"off\"");
+  EXPECT_EQ(rows[1].modified_on, 9);
+  // All or nothing: a row for a zone that does not exist fails the whole call.
+  EXPECT_FALSE(store().putZoneSettings({{z.id, "ipv6", "\"off\"", 10}, {hexId(kZone, 9), "ssl", "\"on\"", 10}}).ok());
+  EXPECT_EQ(MUST(store().listZoneSettings(z.id)).size(), 2u);
+  EXPECT_TRUE(MUST(store().deleteZone(z.id)));
+  EXPECT_TRUE(MUST(store().listZoneSettings(z.id)).empty());
+  EXPECT_EQ(MUST(store().listZoneSettings(other.id)).size(), 1u);
+}
+
 TEST_P(StoreContractTest, ZoneRoundTripLookupsAndConflicts) {
   AccountRow a = makeAccount(1);
   ASSERT_TRUE(MUST(store().insertAccount(a)));

@@ -105,6 +105,8 @@ class SqliteStore final : public Store {
   Result<bool> insertZone(const ZoneRow& row) override;
   Result<bool> updateZone(const ZoneRow& row) override;
   Result<bool> deleteZone(const std::string& id) override;
+  Result<std::vector<ZoneSettingRow>> listZoneSettings(const std::string& zone_id) override;
+  Status putZoneSettings(const std::vector<ZoneSettingRow>& rows) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<Connection> conn);

@@ -216,4 +216,38 @@ Result<bool> SqliteStore::deleteZone(const std::string& id) {
   return writeAny(*conn_, kSql, "deleteZone", [&](Statement& s) { s.bind(1, id); });
 }
 
+// ---- zone settings
+
+Result<std::vector<ZoneSettingRow>> SqliteStore::listZoneSettings(const std::string& zone_id) {
+  std::lock_guard lock(mu_);
+  static const std::string kSql =
+      "SELECT zone_id, id, value_json, modified_on FROM zone_settings WHERE zone_id = ?1 ORDER BY id";
+  std::vector<ZoneSettingRow> rows;
+  auto read = [](const Statement& s) {
+    return ZoneSettingRow{s.text(0), s.text(1), s.text(2), s.int64(3)};
+  };
+  if (auto st = queryAll(
+          *conn_, kSql, "listZoneSettings", [&](Statement& s) { s.bind(1, zone_id); }, read, rows);
+      !st) {
+    return std::move(st).error();
+  }
+  return rows;
+}
+
+Status SqliteStore::putZoneSettings(const std::vector<ZoneSettingRow>& rows) {
+  return transaction([&](Store&) -> Status {
+    static const std::string kSql =
+        "INSERT INTO zone_settings (zone_id, id, value_json, modified_on) VALUES (?1, ?2, ?3, ?4)"
+        " ON CONFLICT (zone_id, id) DO UPDATE SET value_json = excluded.value_json,"
+        " modified_on = excluded.modified_on";
+    for (const auto& r : rows) {
+      Status st = writeStatus(*conn_, kSql, "putZoneSettings", [&](Statement& s) {
+        s.bind(1, r.zone_id).bind(2, r.id).bind(3, r.value_json).bind(4, r.modified_on);
+      });
+      if (!st) return st;
+    }
+    return Ok{};
+  });
+}
+
 }  // namespace nubis::store::sqlite
