@@ -6,6 +6,8 @@
 #            and the peak RSS with 4 large decodes in flight
 #   warm   : delivery of cached variants vs nginx serving the same bytes as static files
 #   upload : 5 MB image uploads acknowledged after fsync vs a node:http receiver and the disk
+#   dns    : a 100,000-record zone: seeding through the batch endpoint, page 1 vs page 1,000 of the
+#            record list (three orders), record creates acknowledged after fsync vs the disk
 #
 #   bash bench/run.sh <path-to-nubis-binary>          (what `make bench` runs)
 #
@@ -19,7 +21,7 @@
 # (`npm ci` from bench/package-lock.json, only when missing) for render.
 #
 # Knobs (environment; the per-bench ones are listed in bench/README.md and in each bench/lib/*.sh):
-#   BENCH_ONLY         comma-separated benches to run      (default verify,render,warm,upload)
+#   BENCH_ONLY         comma-separated benches to run      (default verify,render,warm,upload,dns)
 #   BENCH_QUICK=1      shorter runs and fewer rounds everywhere (a smoke run: ~4 minutes)
 #   BENCH_RESULTS_DIR  where the tables go                 (default bench/results)
 #   BENCH_CORPUS_DIR   the corpus                          (default bench/corpus-cache)
@@ -36,7 +38,7 @@ fi
 NUBIS_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-: "${BENCH_ONLY:=verify,render,warm,upload}"
+: "${BENCH_ONLY:=verify,render,warm,upload,dns}"
 : "${BENCH_QUICK:=0}"
 : "${BENCH_RESULTS_DIR:=$HERE/results}"
 : "${BENCH_CORPUS_DIR:=$HERE/corpus-cache}"
@@ -45,7 +47,7 @@ export BENCH_RESULTS_DIR BENCH_CORPUS_DIR
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-ALL=(verify render warm upload)
+ALL=(verify render warm upload dns)
 SELECTED=()
 for b in ${BENCH_ONLY//,/ }; do
   case " ${ALL[*]} " in *" $b "*) SELECTED+=("$b") ;; *) die "BENCH_ONLY: unknown bench '$b' (known: ${ALL[*]})" ;; esac
@@ -59,7 +61,10 @@ if [ "$BENCH_QUICK" = 1 ]; then
   : "${BENCH_RENDER_DURATION:=4s}" "${BENCH_RENDER_AVIF_DURATION:=6s}" "${BENCH_RENDER_WARMUP:=1s}" "${BENCH_RENDER_MEM_DURATION:=4s}"
   : "${BENCH_WARM_DURATION:=3s}" "${BENCH_WARM_WARMUP:=1s}" "${BENCH_WARM_ROUNDS:=1}"
   : "${BENCH_UPLOAD_DURATION:=3s}" "${BENCH_UPLOAD_WARMUP:=1s}" "${BENCH_UPLOAD_ROUNDS:=1}"
+  : "${BENCH_DNS_DURATION:=2s}" "${BENCH_DNS_WARMUP:=1s}" "${BENCH_DNS_LIST_CONCURRENCY:=1}" "${BENCH_DNS_ROUNDS:=1}"
+  : "${BENCH_DNS_CREATE_DURATION:=3s}" "${BENCH_DNS_CREATE_WARMUP:=1s}"
   : "${BENCH_QUIET_WAIT:=10}" "${BENCH_MAX_RETRY:=1}"
+  export BENCH_DNS_DURATION BENCH_DNS_WARMUP BENCH_DNS_LIST_CONCURRENCY BENCH_DNS_ROUNDS BENCH_DNS_CREATE_DURATION BENCH_DNS_CREATE_WARMUP
   export BENCH_DURATION BENCH_WARMUP BENCH_ROUNDS BENCH_ACCESS_LOG BENCH_RENDER_DURATION \
     BENCH_RENDER_AVIF_DURATION BENCH_RENDER_WARMUP BENCH_RENDER_MEM_DURATION BENCH_WARM_DURATION \
     BENCH_WARM_WARMUP BENCH_WARM_ROUNDS BENCH_UPLOAD_DURATION BENCH_UPLOAD_WARMUP BENCH_UPLOAD_ROUNDS \

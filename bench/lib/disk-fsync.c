@@ -1,9 +1,14 @@
-/* The disk's own rate for the upload bench: THREADS threads, each in a loop for SECONDS:
- * open a new file in DIR (O_CREAT|O_EXCL), write FILE's bytes (one write() call, repeated until
- * all is written), fsync, close. No directory fsync (neither does the Node receiver; Nubis does
- * one per upload). Latency = open to close of one file.
+/* The disk's own rate for the upload and dns benches: THREADS threads, each in a loop for SECONDS:
+ *   new (the default; the upload bench): open a new file in DIR (O_CREAT|O_EXCL), write FILE's
+ *       bytes (one write() call, repeated until all is written), fsync, close. No directory fsync
+ *       (neither does the Node receiver; Nubis does one per upload). Latency = open to close.
+ *   overwrite (the dns bench: what a SQLite WAL commit does once the WAL has reached its size):
+ *       pwrite FILE's bytes into the thread's own file, created and filled (4 MiB, fsync'ed)
+ *       before the clock starts, at the next offset (wrapping at 4 MiB), then fdatasync: no
+ *       size or block allocation change, so no file system metadata to commit. Latency = pwrite
+ *       + fdatasync.
  *
- *   disk-fsync DIR FILE THREADS SECONDS
+ *   disk-fsync DIR FILE THREADS SECONDS [new|overwrite]
  *
  * Prints one line: BENCHJSON {...} (wrk's fields). Build: cc -O2 -pthread -o disk-fsync disk-fsync.c
  */
@@ -26,6 +31,9 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static double *lat;
 static size_t nlat, cap;
 static long failed;
+static int overwrite;
+#define WINDOW (4L << 20)
+static int fds[256];
 
 static double now(void) {
   struct timespec ts;
@@ -48,11 +56,38 @@ static int one(int t, long i) {
   return close(fd);
 }
 
+static int rewrite(int t, long i) {
+  size_t per = (size_t)WINDOW / len;
+  off_t at = (off_t)((size_t)i % (per ? per : 1) * len);
+  size_t off = 0;
+  while (off < len) {
+    ssize_t w = pwrite(fds[t], buf + off, len - off, at + (off_t)off);
+    if (w < 0) { if (errno == EINTR) continue; return -1; }
+    off += (size_t)w;
+  }
+  return fdatasync(fds[t]);
+}
+
+/* overwrite mode: the thread's file, WINDOW bytes written and fsync'ed (not timed) */
+static int prepare(int t) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/o%d.bin", dir, t);
+  int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  static char zero[1 << 16];
+  for (long off = 0; off < WINDOW; off += sizeof zero) {
+    if (pwrite(fd, zero, sizeof zero, off) != (ssize_t)sizeof zero) { close(fd); return -1; }
+  }
+  if (fsync(fd) != 0) { close(fd); return -1; }
+  fds[t] = fd;
+  return 0;
+}
+
 static void *worker(void *arg) {
   int t = (int)(long)arg;
   for (long i = 0; now() < deadline; i++) {
     double t0 = now();
-    int rc = one(t, i);
+    int rc = overwrite ? rewrite(t, i) : one(t, i);
     double us = (now() - t0) * 1e6;
     pthread_mutex_lock(&mu);
     if (rc != 0) failed++;
@@ -78,7 +113,11 @@ static double pct(double p) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) { fprintf(stderr, "usage: %s DIR FILE THREADS SECONDS\n", argv[0]); return 2; }
+  if (argc != 5 && argc != 6) { fprintf(stderr, "usage: %s DIR FILE THREADS SECONDS [new|overwrite]\n", argv[0]); return 2; }
+  if (argc == 6) {
+    if (strcmp(argv[5], "overwrite") == 0) overwrite = 1;
+    else if (strcmp(argv[5], "new") != 0) { fprintf(stderr, "mode must be new or overwrite\n"); return 2; }
+  }
   dir = argv[1];
   int threads = atoi(argv[3]);
   double secs = atof(argv[4]);
@@ -92,6 +131,12 @@ int main(int argc, char **argv) {
   fclose(f);
   pthread_t th[256];
   if (threads > 256) threads = 256;
+  if (overwrite) {
+    if (len == 0 || (long)len > WINDOW) { fprintf(stderr, "overwrite: FILE must be 1 byte to 4 MiB\n"); return 2; }
+    for (int i = 0; i < threads; i++) {
+      if (prepare(i) != 0) { fprintf(stderr, "cannot prepare %s/o%d.bin: %s\n", dir, i, strerror(errno)); return 2; }
+    }
+  }
   double t0 = now();
   deadline = t0 + secs;
   for (int i = 0; i < threads; i++) pthread_create(&th[i], NULL, worker, (void *)(long)i);
