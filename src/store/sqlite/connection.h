@@ -83,6 +83,8 @@ class Connection {
   bool inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int64_t changes() const { return sqlite3_changes64(db_); }
+  // Rows changed by every INSERT/UPDATE/DELETE through this handle since it opened.
+  int64_t totalChanges() const { return sqlite3_total_changes64(db_); }
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}

@@ -1,6 +1,9 @@
 #include "store/sqlite/sqlite_dns_store.h"
 
+#include <algorithm>
+#include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -184,9 +187,8 @@ std::string dnsListSql(const DnsQuery& q) {
   // without statistics).
   const bool by_name = q.name && q.name->op == DnsTextFilter::Op::kExact && !q.match_any;
   const char* table = by_name ? "dns_records INDEXED BY dns_records_zone_name" : "dns_records";
-  return selectSql(kColumns, table, whereOf(q).sql) + " ORDER BY " +
-         std::string(orderColumn(q.order)) + dir + ", id" + dir + " LIMIT " +
-         std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
+  return selectSql("rowid", table, whereOf(q).sql) + " ORDER BY " +
+         std::string(orderColumn(q.order)) + dir + ", id" + dir;
 }
 
 Result<bool> SqliteDnsStore::insertRecord(const DnsRecordRow& row) {
@@ -238,23 +240,59 @@ Result<std::vector<DnsRecordRow>> SqliteDnsStore::recordsNamed(const std::string
 Result<DnsPage> SqliteDnsStore::listRecords(const DnsQuery& q) {
   std::lock_guard lock(mu_);
   const Where w = whereOf(q);
-  DnsPage page;
-  {
-    auto stmt = conn_.prepareUncached("SELECT count(*) FROM dns_records " + w.sql, "countRecords");
+  const std::string sql = dnsListSql(q);
+
+  auto version = conn_.prepare("PRAGMA data_version", "dataVersion");
+  if (!version) return std::move(version).error();
+  if (const int rc = version->step(); rc != SQLITE_ROW) return conn_.error("dataVersion", rc);
+  const DnsPositions::Generation generation{conn_.totalChanges(), version->int64(0)};
+  // The key: the SQL and every bound value, each length-prefixed so that no two differ only in
+  // where one value ends.
+  std::string key = sql + "\x1f" + q.zone_id;  // zone ids are fixed-length hex
+  for (const std::string& v : w.texts) key += "\x1f" + std::to_string(v.size()) + ":" + v;
+
+  DnsPositions::Rowids rowids = positions_.find(key, generation);
+  if (rowids == nullptr) {
+    auto stmt = conn_.prepareUncached(sql, "listRecords");
     if (!stmt) return std::move(stmt).error();
     bindWhere(*stmt, q, w);
-    const int rc = stmt->step();
-    if (rc != SQLITE_ROW) return conn_.error("countRecords", rc);
-    page.total = stmt->int64(0);
+    auto all = std::make_shared<std::vector<int64_t>>();
+    for (;;) {
+      const int rc = stmt->step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return conn_.error("listRecords", rc);
+      all->push_back(stmt->int64(0));
+    }
+    rowids = std::move(all);
+    positions_.put(key, generation, rowids);
   }
-  auto stmt = conn_.prepareUncached(dnsListSql(q), "listRecords");
-  if (!stmt) return std::move(stmt).error();
-  bindWhere(*stmt, q, w);
-  for (;;) {
-    const int rc = stmt->step();
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return conn_.error("listRecords", rc);
-    page.rows.push_back(readRecord(*stmt));
+
+  DnsPage page;
+  page.total = static_cast<int64_t>(rowids->size());
+  if (q.offset >= page.total || q.limit <= 0) return page;
+  const size_t begin = static_cast<size_t>(q.offset);
+  const size_t end = static_cast<size_t>(std::min<int64_t>(page.total, q.offset + q.limit));
+  page.rows.resize(end - begin);
+  std::unordered_map<int64_t, size_t> slot;
+  slot.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) slot.emplace((*rowids)[i], i - begin);
+  // By primary key, in chunks (SQLite's bound on parameters), then put back in the list's order.
+  constexpr size_t kChunk = 500;
+  for (size_t from = begin; from < end; from += kChunk) {
+    const size_t n = std::min(kChunk, end - from);
+    std::string in;
+    for (size_t i = 0; i < n; ++i) in += (i == 0 ? "?" : ",?") + std::to_string(i + 1);
+    auto stmt = conn_.prepareUncached(
+        selectSql(std::string(kColumns) + ", rowid", "dns_records", "WHERE rowid IN (" + in + ")"),
+        "listRecordRows");
+    if (!stmt) return std::move(stmt).error();
+    for (size_t i = 0; i < n; ++i) stmt->bind(static_cast<int>(i + 1), (*rowids)[from + i]);
+    for (;;) {
+      const int rc = stmt->step();
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return conn_.error("listRecordRows", rc);
+      page.rows[slot.at(stmt->int64(13))] = readRecord(*stmt);
+    }
   }
   return page;
 }

@@ -2,7 +2,8 @@
 // SqliteStore, which owns it and hands it out as SqliteStore::dns(). Tables come from migration
 // 0003_dns.sql. Listing builds its SQL from a fixed set of fragments (the filters present, the
 // order column from a closed list) with every value bound; that text varies with the query, so
-// it is prepared uncached.
+// it is prepared uncached. A list walks the result's order once and keeps it (DnsPositions) while
+// the database is unchanged, so the pages of a walk cost their rows, not the zone.
 //
 // Thread-safety: safe from any thread; every call holds the owner's recursive mutex.
 #pragma once
@@ -11,13 +12,14 @@
 #include <string>
 
 #include "store/dns_store.h"
+#include "store/sqlite/dns_positions.h"
 
 namespace nubis::store::sqlite {
 
 class Connection;
 
-// The SELECT of listRecords for q (values as ?N parameters: ?1 the zone, then the filters).
-// Exposed for its tests (query plans).
+// The SELECT of listRecords for q (values as ?N parameters: ?1 the zone, then the filters): the
+// rowids of every matching record, in the list's order. Exposed for its tests (query plans).
 std::string dnsListSql(const DnsQuery& q);
 
 class SqliteDnsStore final : public DnsStore {
@@ -38,6 +40,7 @@ class SqliteDnsStore final : public DnsStore {
  private:
   Connection& conn_;
   std::recursive_mutex& mu_;
+  DnsPositions positions_;  // under mu_
 };
 
 }  // namespace nubis::store::sqlite
