@@ -150,28 +150,45 @@ describe('seed 004 (make API calls)', () => {
     assert.equal(ri.count, res.body.result.length);
   });
 
+  // C:\>curl --request PATCH "https://api.cloudflare.com/client/v4/user/invites/{id}" --header "X-Auth-Email: <EMAIL>"
+  //   --header "X-Auth-Key: <API_KEY>" --data "{""status"": ""accepted""}"
   // PS C:\> curl.exe --request PATCH "https://api.cloudflare.com/client/v4/user/invites/{id}"
   //   --header "Authorization: Bearer <API_TOKEN>" --data '{\"status\": \"accepted\"}'
-  // and the cmd.exe / PowerShell variants with --header "X-Auth-Email: <EMAIL>" --header "X-Auth-Key: <API_KEY>".
-  // /user/invites is not part of this milestone and no invite exists, so the request cannot succeed;
-  // what it must show is that the documented credentials are accepted: a JSON 4xx that is not an
-  // authentication failure. curl --data sends Content-Type application/x-www-form-urlencoded.
-  const AUTH_FAILURES = [9106, 6003, 9103, 9109, 1000, 10000];
-  const inviteId = '4f5f0c14a2a41d5063dd301b2f829f04';
+  // Both reach the server as {"status": "accepted"} with curl's --data Content-Type
+  // (application/x-www-form-urlencoded). <EMAIL>, <API_KEY> and <API_TOKEN> are the invited user's:
+  // each variant gets a user of its own (the Nubis admin API) and an invite from the owner.
   const variants = [
-    ['Bearer token', { Authorization: `Bearer ${DOCS_EXAMPLE_TOKEN}` }],
-    ['email + key', () => ({ 'X-Auth-Email': B.email, 'X-Auth-Key': B.global_api_key })],
+    ['email + key', (u) => ({ 'X-Auth-Email': u.email, 'X-Auth-Key': u.global_api_key })],
+    ['Bearer token', (u) => ({ Authorization: `Bearer ${u.api_token}` })],
   ];
   for (const [label, h] of variants) {
-    test(`PATCH /user/invites/{id} (${label}) passes authentication`, async () => {
-      const headers = typeof h === 'function' ? h() : h;
-      const res = await send(`${CF}/user/invites/${inviteId}`, {
-        method: 'PATCH',
-        headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: '{"status": "accepted"}',
+    test(`PATCH /user/invites/{id} (${label}) accepts the invite`, async () => {
+      const email = `seed-invite-${Math.random().toString(16).slice(2, 10)}@example.com`;
+      const made = await send(`${CF}/nubis/users`, {
+        method: 'POST',
+        headers: { 'X-Auth-Email': B.email, 'X-Auth-Key': B.global_api_key, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email }),
       });
-      const body = assertFail(res, '4xx');
-      assert.ok(!AUTH_FAILURES.includes(body.errors[0].code), `credentials refused: HTTP ${res.status} ${res.text}`);
+      assert.equal(made.status, 200, made.text);
+      const user = made.body.result;
+      const invite = await admin.accounts.members.create({ account_id: B.account_id, email, roles: ['f2b20eaa1a5d4af42b53ac16238c99c7'] });
+      try {
+        const res = await send(`${CF}/user/invites/${invite.id}`, {
+          method: 'PATCH',
+          headers: { ...h(user), 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: '{"status": "accepted"}',
+        });
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.body.success, true);
+        assert.deepEqual(res.body.errors, []);
+        assert.equal(res.body.result.id, invite.id);
+        assert.equal(res.body.result.status, 'accepted');
+        assert.equal(res.body.result.organization_id, B.account_id);
+        const member = await admin.accounts.members.get(invite.id, { account_id: B.account_id });
+        assert.equal(member.status, 'accepted');
+      } finally {
+        await admin.accounts.members.delete(invite.id, { account_id: B.account_id }).catch(() => {});
+      }
     });
   }
 });
