@@ -424,17 +424,28 @@ Result<DnsService::Imported> DnsService::importZone(const store::ZoneRow& zone,
   if (!parsed) return parsed.error();
   Imported out;
   out.parsed = static_cast<int64_t>(parsed->records.size());
-  for (const ParsedRecord& p : parsed->records) {
-    if (p.name != zone.name && !p.name.ends_with("." + zone.name)) continue;  // not this zone's
-    const RecordType* t = recordType(p.type);
-    json::object body{{"type", p.type}, {"name", p.name + "."}, {"ttl", p.ttl}};
-    if (t != nullptr && t->proxiable) body["proxied"] = p.proxied || proxied;
-    if (t != nullptr && !t->data.empty()) body["data"] = p.data;
-    else body["content"] = p.content;
-    if (p.priority) body["priority"] = *p.priority;
-    auto made = create(zone, body);
-    if (made) ++out.added;
-  }
+  // One transaction, so a file of N records is one durable commit, not N; a record refused by
+  // create()'s rules is skipped (counted out of recs_added), a storage failure undoes them all.
+  std::lock_guard<std::recursive_mutex> lock(write_mu_);
+  Status st = store_.transaction([&](store::Store&) -> Status {
+    for (const ParsedRecord& p : parsed->records) {
+      if (p.name != zone.name && !p.name.ends_with("." + zone.name)) continue;  // not this zone's
+      const RecordType* t = recordType(p.type);
+      json::object body{{"type", p.type}, {"name", p.name + "."}, {"ttl", p.ttl}};
+      if (t != nullptr && t->proxiable) body["proxied"] = p.proxied || proxied;
+      if (t != nullptr && !t->data.empty()) body["data"] = p.data;
+      else body["content"] = p.content;
+      if (p.priority) body["priority"] = *p.priority;
+      auto made = create(zone, body);
+      if (made) {
+        ++out.added;
+      } else if (made.error().http_status >= 500) {
+        return made.error();
+      }
+    }
+    return Ok{};
+  });
+  if (!st) return st.error();
   return out;
 }
 
