@@ -1,0 +1,110 @@
+#include "auth/sessions.h"
+
+#include <algorithm>
+
+#include "base/ids.h"
+#include "base/text.h"
+
+namespace nubis::auth {
+
+namespace {
+// Sessions and CSRF tokens are hashed in their own domains: neither can stand for the other, nor
+// for an API token.
+constexpr std::string_view kSessionDomain = "session";
+constexpr std::string_view kCsrfDomain = "csrf";
+}  // namespace
+
+NewSession SessionStore::create(const std::string& user_id, int64_t now) {
+  NewSession out{ids::newTokenSecret(rng_), ids::newTokenSecret(rng_)};
+  Entry e{Session{user_id, now, now}, hasher_.hash(kCsrfDomain, out.csrf)};
+  std::lock_guard lock(mu_);
+  if (by_hash_.size() >= kMaxSessions) {
+    auto oldest = std::min_element(by_hash_.begin(), by_hash_.end(), [](const auto& a, const auto& b) {
+      return a.second.session.created < b.second.session.created;
+    });
+    by_hash_.erase(oldest);
+  }
+  by_hash_[hasher_.hash(kSessionDomain, out.secret)] = std::move(e);
+  return out;
+}
+
+SessionStore::Entry* SessionStore::live(std::string_view secret, int64_t now) {
+  auto it = by_hash_.find(hasher_.hash(kSessionDomain, secret));
+  if (it == by_hash_.end()) return nullptr;
+  const Session& s = it->second.session;
+  if (now - s.last_seen >= kIdle || now - s.created >= kAbsolute) {
+    by_hash_.erase(it);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+std::optional<Session> SessionStore::find(std::string_view secret, int64_t now) {
+  std::lock_guard lock(mu_);
+  Entry* e = live(secret, now);
+  if (e == nullptr) return std::nullopt;
+  e->session.last_seen = now;
+  return e->session;
+}
+
+bool SessionStore::csrfMatches(std::string_view secret, std::string_view csrf, int64_t now) {
+  const std::string presented = hasher_.hash(kCsrfDomain, csrf);
+  std::lock_guard lock(mu_);
+  Entry* e = live(secret, now);
+  return e != nullptr && constantTimeEquals(presented, e->csrf_hash);
+}
+
+std::optional<std::string> SessionStore::renewCsrf(std::string_view secret, int64_t now) {
+  std::string csrf = ids::newTokenSecret(rng_);
+  std::lock_guard lock(mu_);
+  Entry* e = live(secret, now);
+  if (e == nullptr) return std::nullopt;
+  e->csrf_hash = hasher_.hash(kCsrfDomain, csrf);
+  return csrf;
+}
+
+void SessionStore::destroy(std::string_view secret) {
+  std::lock_guard lock(mu_);
+  by_hash_.erase(hasher_.hash(kSessionDomain, secret));
+}
+
+void SessionStore::destroyUser(const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  std::erase_if(by_hash_, [&](const auto& kv) { return kv.second.session.user_id == user_id; });
+}
+
+size_t SessionStore::size() const {
+  std::lock_guard lock(mu_);
+  return by_hash_.size();
+}
+
+void LoginThrottle::add(Failures& f, int limit, int64_t now) {
+  while (!f.times.empty() && now - f.times.front() >= kWindow) f.times.pop_front();
+  f.times.push_back(now);
+  if (static_cast<int>(f.times.size()) >= limit) f.locked_until = now + kWindow;
+}
+
+bool LoginThrottle::locked(std::string_view email, std::string_view ip, int64_t now) {
+  std::lock_guard lock(mu_);
+  auto e = by_email_.find(text::asciiLower(email));
+  if (e != by_email_.end() && now < e->second.locked_until) return true;
+  auto i = by_ip_.find(std::string(ip));
+  return i != by_ip_.end() && now < i->second.locked_until;
+}
+
+void LoginThrottle::failed(std::string_view email, std::string_view ip, int64_t now) {
+  std::lock_guard lock(mu_);
+  // Bounded: past 100,000 keys the state is dropped (a flood of distinct e-mails then locks
+  // nothing for a moment, but cannot exhaust memory).
+  if (by_email_.size() > 100000) by_email_.clear();
+  if (by_ip_.size() > 100000) by_ip_.clear();
+  add(by_email_[text::asciiLower(email)], kMaxFailures, now);
+  add(by_ip_[std::string(ip)], kMaxFailuresPerIp, now);
+}
+
+void LoginThrottle::succeeded(std::string_view email) {
+  std::lock_guard lock(mu_);
+  by_email_.erase(text::asciiLower(email));
+}
+
+}  // namespace nubis::auth
