@@ -1,4 +1,4 @@
-# Helpers shared by the bench scripts (bench/lib/{verify,render,warm,upload}.sh). Sourced, not run.
+# Helpers shared by the bench scripts (bench/lib/{verify,render,warm,upload,dns}.sh). Sourced, not run.
 #
 # What every bench gets from here: a temporary directory and an EXIT trap that stops, by PID,
 # every process the bench started (SIGTERM, then SIGKILL after 12 s), on success, failure,
@@ -22,6 +22,29 @@ BENCH_NAME=${BENCH_NAME:-bench}
 log() { printf '[%s %s] %s\n' "$BENCH_NAME" "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || die "missing '$1' ($2)"; }
+need_tools() { # NAME... : need() each, with where it comes from
+  local t
+  for t in "$@"; do
+    case $t in
+      node) need node "Node.js >= 18" ;;
+      cc) need cc "apt-get install build-essential" ;;
+      sync) need sync "coreutils" ;;
+      nginx) need nginx "apt-get install nginx-light" ;;
+      pgrep) need pgrep "apt-get install procps" ;;
+      *) need "$t" "apt-get install $t" ;;
+    esac
+  done
+}
+
+# nubis_bin_arg "$@" : the bench script's first argument, the Nubis binary, as NUBIS_BIN (an
+# absolute path); without it, or when it is not executable, the usage line and exit 2.
+nubis_bin_arg() {
+  if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+    echo "usage: $0 <path-to-nubis-binary> (build it first: make build)" >&2
+    exit 2
+  fi
+  NUBIS_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+}
 
 to_seconds() { # 10s | 2m | 500ms | 7  -> whole seconds (rounded up)
   case $1 in
@@ -137,6 +160,32 @@ machine_info() { # sets MACHINE, NODE_V, WRK_V, NGINX_V, NUBIS_V, VIPS_V
   NGINX_V=$( (nginx -v 2>&1 || true) | sed 's/.*nginx\///')
   NUBIS_V=$( ("$NUBIS_BIN" version 2>/dev/null || echo "nubis ?") | awk 'NR==1')
   VIPS_V=$(pkg-config --modversion vips 2>/dev/null || (vips --version 2>/dev/null | sed 's/^vips-//') || echo '?')
+}
+
+# bench_workdir DIR KNOB : DIR, emptied (refused when it exists without the .nubis-bench marker of
+# an earlier bench), as WORK (absolute), removed when the bench exits. DISK: its file system
+# (type, device and mount point, mount options). A tmpfs makes fsync free: a warning that names
+# KNOB, the setting that moves DIR.
+bench_workdir() {
+  local dir=$1 knob=$2 fs mount opts
+  [ -e "$dir" ] && { [ -f "$dir/.nubis-bench" ] || die "$dir exists and is not ours: refusing to use it"; rm -rf "$dir"; }
+  mkdir -p "$dir"
+  touch "$dir/.nubis-bench"
+  WORK=$(cd "$dir" && pwd)
+  # shellcheck disable=SC2016  # expanded when cleanup() evals it
+  EXTRA_CLEANUP='rm -rf "$WORK"'
+  fs=$(findmnt -n -o FSTYPE -T "$WORK" 2>/dev/null || stat -f -c %T "$WORK")
+  mount=$(df -P "$WORK" | awk 'NR == 2 {print $1 " on " $6}')
+  opts=$(findmnt -n -o OPTIONS -T "$WORK" 2>/dev/null || echo '?')
+  DISK="$fs, $mount ($opts)"
+  log "work dir $WORK: $DISK"
+  case $fs in tmpfs|ramfs) log "WARNING: $WORK is on $fs: fsync costs nothing there (set $knob to a directory on a disk)" ;; esac
+}
+
+log_machine() { # TOOLS : sets TOOLS (the tools' versions, for the tables) and logs it with MACHINE
+  TOOLS=$1
+  log "machine: $MACHINE"
+  log "tools:   $TOOLS"
 }
 
 # ---- results ---------------------------------------------------------------------------------

@@ -5,8 +5,9 @@
 -- BENCH_DNS_TAG, one per wrk invocation; each thread numbers its own requests), so that every
 -- request creates a new record (an identical record would be refused with 81058).
 -- Environment: BENCH_TOKEN, BENCH_DNS_ZONE_NAME, BENCH_DNS_TAG.
--- At the end it prints one BENCHJSON line (the fields of bench/lib/wrk.lua), latencies in µs.
+-- At the end it prints one BENCHJSON line (bench/lib/benchjson.lua, as bench/lib/wrk.lua), latencies in µs.
 
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"  -- this file's directory
 local token = os.getenv("BENCH_TOKEN")
 local zone = os.getenv("BENCH_DNS_ZONE_NAME")
 local tag = os.getenv("BENCH_DNS_TAG")
@@ -36,15 +37,4 @@ request = function()
   return wrk.format("POST", nil, headers, body)
 end
 
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local dur_s = summary.duration / 1e6
-  io.write(string.format(
-    'BENCHJSON {"requests":%d,"duration_us":%d,"rps":%.1f,"bytes":%d,' ..
-    '"mean_us":%.1f,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,' ..
-    '"err_connect":%d,"err_read":%d,"err_write":%d,"err_timeout":%d,"err_status":%d}\n',
-    summary.requests, summary.duration, summary.requests / dur_s, summary.bytes,
-    latency.mean, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max,
-    e.connect, e.read, e.write, e.timeout, e.status))
-end
+done = dofile(here .. "benchjson.lua").done("%.1f")

@@ -2,81 +2,26 @@
 //   node dns-report.js RUNS.jsonl META.json  > report.md
 // Seeding (records/s through the batch endpoint); lists (per order, page and concurrency: median
 // over the valid runs of req/s, p50, p99, server CPU per request) with the ratio page N / page 1
-// and the target of issue 5 (the last page within 2 × page 1, p50 and p99); creates (records/s,
+// and the target of issue 5 (the last page within 2 × page 1, p50 and p99); cold lists (the first
+// list after a write, bench/lib/dns-cold.js: p50, p99, the same ratio); creates (records/s,
 // p50, p99) next to the disk's own rate of small durable writes (overwrite + fdatasync, new file + fsync).
 'use strict';
-const fs = require('node:fs');
+const { load, ms, num, rate, mark, noisyNote, runsCell, rateCell, report } = require('./report-common.js');
 
 const [runsFile, metaFile] = process.argv.slice(2);
 if (!runsFile || !metaFile) {
   console.error('usage: node dns-report.js RUNS.jsonl META.json');
   process.exit(2);
 }
-const runs = fs.readFileSync(runsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+const { runs, meta } = load(runsFile, metaFile);
+const R = report(meta);
+const { p, header, noteRuns, stats, byTarget } = R;
 
-const median = (xs) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const ms = (us) => (Number.isNaN(us) ? '–' : (us / 1000).toFixed(us < 10000 ? 2 : us < 100000 ? 1 : 0));
-const num = (x, d) => (Number.isNaN(x) ? '–' : x.toFixed(d));
-const rate = (x) => (Number.isNaN(x) ? '–' : x >= 1000 ? String(Math.round(x)) : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const noisy = (r) => r.foreign_cpu_ms > meta.foreign_max_ms;
-
-function stats(all) {
-  const valid = all.filter((r) => r.valid);
-  const quiet = valid.filter((r) => !noisy(r));
-  const ok = quiet.length ? quiet : valid;
-  const rps = ok.map((r) => r.wrk.rps);
-  const withReq = ok.filter((r) => r.wrk.requests > 0);
-  return {
-    runs: all.length,
-    used: ok.length,
-    noisyUsed: quiet.length ? 0 : valid.length,
-    noisyLeftOut: quiet.length ? valid.length - quiet.length : 0,
-    rps: median(rps),
-    rpsMin: Math.min(...rps),
-    rpsMax: Math.max(...rps),
-    p50: median(ok.map((r) => r.wrk.p50_us)),
-    p99: median(ok.map((r) => r.wrk.p99_us)),
-    requests: ok.reduce((a, r) => a + r.wrk.requests, 0),
-    cpuPerReqMs: median(withReq.map((r) => r.server_cpu_ms / r.wrk.requests)),
-    bytesPerResp: median(withReq.map((r) => r.wrk.bytes / r.wrk.requests)),
-    writeBytesPerRec: median(ok.filter((r) => r.write_records > 0).map((r) => r.write_bytes / r.write_records)),
-    invalid: all.filter((r) => !r.valid),
-    noisyRuns: valid.filter(noisy),
-  };
-}
-const runsCell = (s) => `${s.used}/${s.runs}${s.noisyLeftOut ? ` (${s.noisyLeftOut} noisy left out)` : ''}${s.noisyUsed ? ' (all noisy)' : ''}`;
-const rateCell = (s) => (s.used ? `${rate(s.rps)} (${rate(s.rpsMin)}–${rate(s.rpsMax)})` : 'invalid');
-
-const out = [];
-const p = (s = '') => out.push(s);
-const notes = [];
-function noteRuns(label, s) {
-  for (const r of s.invalid) {
-    notes.push(`${label} round ${r.round} INVALID: ${r.non2xx || r.wrk.err_status || 0} non-2xx/failed` +
-      (r.socket_errors ? `, socket errors: ${r.socket_errors}` : '') + (r.wrk.requests ? '' : ', no result'));
-  }
-  for (const r of s.noisyRuns) {
-    notes.push(`${label} round ${r.round}: other processes used ${r.foreign_cpu_ms} ms of CPU during the run, even after ` +
-      `the retries: ${s.noisyUsed ? 'used anyway, no quiet run' : 'left out of the medians'}`);
-  }
-}
-const mark = (ok) => (ok ? 'met' : 'NOT met');
-const noisyNote = (...ss) => (ss.some((x) => x && x.noisyUsed) ? ' — from noisy runs only (see Notes): not conclusive' : '');
 const orderLabel = (o) => (o === 'type' ? 'type (default)' : o);
 const sd = meta.seed;
 
-p(`### Nubis bench: DNS records of a ${meta.records.toLocaleString('en-US')}-record zone (dns), ${meta.date}`);
-p();
-p(`Machine: ${meta.machine}.  `);
-p(`Tools: ${meta.tools}.  `);
-p(`Disk: ${meta.disk}. One Nubis on a fresh data dir there (SQLite WAL, synchronous=FULL), access log off, rate limit off.`);
-p();
+header(`Nubis bench: DNS records of a ${meta.records.toLocaleString('en-US')}-record zone (dns)`,
+  `Disk: ${meta.disk}. One Nubis on a fresh data dir there (SQLite WAL, synchronous=FULL), access log off, rate limit off.`);
 p(`**Seeding** ${sd.requests.toLocaleString('en-US')} records (A 70 %, AAAA 20 %, TXT 10 %, names r<i>.${meta.zone}) through ` +
   `\`POST …/dns_records/batch\`, ${sd.batch_size} posts per batch, ${sd.in_flight} batches in flight (bench/lib/dns-seed.js): ` +
   `**${rate(sd.rps)} records/s** (${(sd.duration_us / 1e6).toFixed(1)} s; ${sd.batches} batches, p50 ${ms(sd.p50_us)} ms, p99 ${ms(sd.p99_us)} ms per batch; ` +
@@ -87,7 +32,7 @@ p();
 // ---- lists ---------------------------------------------------------------------------------------
 const lists = runs.filter((r) => r.kind === 'list');
 if (lists.length) {
-  p(`**Lists**: \`GET …/dns_records?per_page=${meta.per_page}&page=N[&order=O]\` (page ${Math.max(...meta.pages)} is the last), ` +
+  p(`**Lists**${runs.some((r) => r.kind === 'cold') ? ' (warm: the order Nubis keeps; see the cold lists below)' : ''}: \`GET …/dns_records?per_page=${meta.per_page}&page=N[&order=O]\` (page ${Math.max(...meta.pages)} is the last), ` +
     `wrk -c N (-t1 at c=1, else -t2), ${meta.duration} per run after a ${meta.warmup} warm-up, ${meta.rounds} round(s).`);
   p();
   p('| order | page | conc | req/s (min–max) | p50 ms | p99 ms | server CPU ms/req | KB/resp | runs used |');
@@ -150,6 +95,54 @@ if (lists.length) {
   }
 }
 
+// ---- cold lists ----------------------------------------------------------------------------------
+const cold = runs.find((r) => r.kind === 'cold');
+if (cold) {
+  const n = cold.valid ? Math.min(...cold.cold.pages.map((x) => x.cold.n)) : 0;
+  p(`**Cold lists** (the first list after a write). Warm, the wrk runs above: they repeat one GET, and Nubis keeps the order of a ` +
+    `listed query (the rowids of one walk) while the database is unchanged, so a page costs its ${meta.per_page} rows looked up by rowid, ` +
+    'whatever its number. Cold: any write, anywhere in the database, drops the kept order, and the first list after it walks ' +
+    `the zone's order again (one index-only walk of all ${meta.records.toLocaleString('en-US')} records) before it answers. ` +
+    `Measured by bench/lib/dns-cold.js, ${meta.cold_repeats} times per page, default order, one request at a time: ` +
+    '`PATCH …/dns_records/<id>` `{"ttl":…}` (one record of the listed zone, its ttl switched back and forth; answered after its ' +
+    'commit), then one `GET …/dns_records?per_page=' + meta.per_page + '&page=N`, timed (cold), then the same GET again, timed (warm, ' +
+    'the control). Latencies: node\'s clock, from the request\'s start to its last byte' +
+    (n && n < 100 ? `; with ${n} GETs per page, p99 is the slowest of them.` : '.'));
+  p();
+  if (!cold.valid) {
+    p('No result: the cold run failed (see the raw output).');
+  } else {
+    p('| order | page | cold GETs | cold p50 ms | cold p99 ms | then warm p50 ms | warm p99 ms | cold / warm p50 | write p50 ms | write p99 ms |');
+    p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const x of cold.cold.pages) {
+      p(`| ${orderLabel('type')} | ${x.page} | ${x.cold.n} | ${ms(x.cold.p50_us)} | ${ms(x.cold.p99_us)} | ${ms(x.warm.p50_us)} | ${ms(x.warm.p99_us)} | ` +
+        `${num(x.cold.p50_us / x.warm.p50_us, 1)} | ${ms(x.write.p50_us)} | ${ms(x.write.p99_us)} |`);
+    }
+    p();
+    const pgs = [...cold.cold.pages].sort((a, b) => a.page - b.page);
+    const a = pgs[0];
+    if (pgs.length > 1) {
+      p(`Ratios page N / page ${a.page}, cold (the figures above). Target of issue 5: page 1,000 within 2 × page 1, p50 and p99:`);
+      p();
+      p('| order | page | cold p50 ratio | cold p99 ratio | within 2 × |');
+      p('|---|---:|---:|---:|---|');
+      let met = 0;
+      for (const b of pgs.slice(1)) {
+        const r50 = b.cold.p50_us / a.cold.p50_us, r99 = b.cold.p99_us / a.cold.p99_us;
+        const ok = r50 <= 2 && r99 <= 2;
+        if (ok) met++;
+        p(`| ${orderLabel('type')} | ${b.page} | ${num(r50, 2)} | ${num(r99, 2)} | **${mark(ok)}**${cold.foreign_cpu_ms > meta.foreign_max_ms ? ' — from a noisy run (see Notes): not conclusive' : ''} |`);
+      }
+      p();
+      p(`Overall, cold: ${met} of ${pgs.length - 1} within 2 × → **${mark(met === pgs.length - 1)}**.`);
+      p();
+    }
+  }
+  if (cold.foreign_cpu_ms > meta.foreign_max_ms) {
+    R.notes.push(`cold lists: other processes used ${cold.foreign_cpu_ms} ms of CPU during the run, even after the retries: used anyway, no quiet run`);
+  }
+}
+
 // ---- creates -------------------------------------------------------------------------------------
 const creates = runs.filter((r) => r.kind === 'create');
 if (creates.length) {
@@ -169,13 +162,7 @@ if (creates.length) {
     nubis: 'Nubis POST …/dns_records',
   };
   for (const c of meta.create_concs) {
-    const st = {};
-    for (const t of ['overwrite', 'new', 'nubis']) {
-      const all = creates.filter((r) => r.target === t && r.conc === c);
-      if (!all.length) continue;
-      st[t] = stats(all);
-      noteRuns(`create ${t} c=${c}`, st[t]);
-    }
+    const st = byTarget(creates.filter((r) => r.conc === c), ['overwrite', 'new', 'nubis'], (t) => `create ${t} c=${c}`);
     for (const [t, s] of Object.entries(st)) {
       const vs = (peer) => (t === peer ? '1.00' : st[peer] ? num(s.rps / st[peer].rps, 2) : '–');
       p(`| ${c} | ${t} | ${what[t]} | ${rateCell(s)} | ${ms(s.p50)} | ${ms(s.p99)} | ${vs('overwrite')} | ${vs('new')} | ` +
@@ -195,10 +182,4 @@ if (creates.length) {
   p();
 }
 
-if (notes.length) {
-  p('Notes:');
-  p();
-  for (const n of notes) p(`- ${n}`);
-  p();
-}
-process.stdout.write(out.join('\n'));
+R.finish();

@@ -12,6 +12,7 @@
 // Prints one line: BENCHJSON {...} (records/s as "rps"; latencies are per batch, in µs).
 'use strict';
 const http = require('node:http');
+const { apiRequest, latencies } = require('./api-client.js');
 
 const [api, zoneId, zoneName, countS, batchS, concS] = process.argv.slice(2);
 const count = Number(countS), batchSize = Number(batchS), conc = Number(concS);
@@ -19,7 +20,7 @@ if (!api || !zoneId || !zoneName || !(count > 0) || !(batchSize > 0 && batchSize
   console.error('usage: node dns-seed.js API_BASE ZONE_ID ZONE_NAME COUNT BATCH_SIZE(<=200) BATCHES_IN_FLIGHT');
   process.exit(2);
 }
-const u = new URL(`${api}/zones/${zoneId}/dns_records/batch`);
+const url = `${api}/zones/${zoneId}/dns_records/batch`;
 const agent = new http.Agent({ keepAlive: true, maxSockets: conc });
 
 // mulberry32, seeded: the same zone on every run
@@ -50,34 +51,17 @@ for (let i = 0; i < count; i += batchSize) {
 
 const lat = [];
 let next = 0, done = 0, bytes = 0;
-function post(i) {
-  const body = batches[i];
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint();
-    const req = http.request({
-      host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: 'Bearer ' + process.env.BENCH_TOKEN },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        bytes += text.length;
-        let n = -1;
-        try { n = JSON.parse(text).result.posts.length; } catch { /* checked below */ }
-        const want = Math.min(batchSize, count - i * batchSize);
-        if (res.statusCode !== 200 || !text.includes('"success":true') || n !== want) {
-          reject(new Error(`batch ${i}: HTTP ${res.statusCode}, ${n} posts of ${want}: ${text.slice(0, 400)}`));
-          return;
-        }
-        lat.push(Number(process.hrtime.bigint() - start) / 1000);
-        done += n;
-        resolve();
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+async function post(i) {
+  const { status, text, us } = await apiRequest(agent, 'POST', url, batches[i]);
+  bytes += text.length;
+  let n = -1;
+  try { n = JSON.parse(text).result.posts.length; } catch { /* checked below */ }
+  const want = Math.min(batchSize, count - i * batchSize);
+  if (status !== 200 || !text.includes('"success":true') || n !== want) {
+    throw new Error(`batch ${i}: HTTP ${status}, ${n} posts of ${want}: ${text.slice(0, 400)}`);
+  }
+  lat.push(us);
+  done += n;
 }
 
 const t0 = process.hrtime.bigint();
@@ -87,12 +71,10 @@ const t0 = process.hrtime.bigint();
   }));
   const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
   agent.destroy();
-  lat.sort((a, b) => a - b);
-  const pct = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)] : 0);
+  const { mean_us, p50_us, p90_us, p99_us, max_us } = latencies(lat);
   console.log('BENCHJSON ' + JSON.stringify({
     requests: done, batches: lat.length, batch_size: batchSize, in_flight: conc, duration_us: Math.round(wallUs),
-    rps: done / (wallUs / 1e6), bytes, mean_us: Math.round(lat.reduce((a, b) => a + b, 0) / (lat.length || 1)),
-    p50_us: Math.round(pct(50)), p90_us: Math.round(pct(90)), p99_us: Math.round(pct(99)), max_us: Math.round(lat[lat.length - 1] || 0),
+    rps: done / (wallUs / 1e6), bytes, mean_us, p50_us, p90_us, p99_us, max_us,
     err_connect: 0, err_read: 0, err_write: 0, err_timeout: 0, err_status: 0,
   }));
 })().catch((e) => {

@@ -4,7 +4,11 @@
 #            in flight, bench/lib/dns-seed.js), timed: records/s
 #   list   : GET …/dns_records?per_page=100&page=1 and &page=1000 (the last page) under wrk, in the
 #            default order (type) and with order=content and order=ttl; target of issue 5: page
-#            1,000 within 2 × page 1 (p50 and p99)
+#            1,000 within 2 × page 1 (p50 and p99). These repeat one GET: they measure the order
+#            Nubis keeps while the database is unchanged (warm)
+#   cold   : the first list after a write (the kept order dropped, the zone walked again): pages 1
+#            and 1,000 in the default order, each GET right after a PATCH of one record's ttl in
+#            the listed zone, one at a time (bench/lib/dns-cold.js); p50/p99 and the ratio
 #   create : POST …/dns_records (A records, every name new) for a fixed time at 1 and 8 in flight,
 #            each acknowledged after its commit is fsynced (SQLite WAL, synchronous=FULL), into a
 #            second, empty zone of the same database; peers: the disk's own rate of small durable
@@ -25,6 +29,7 @@
 #   BENCH_DNS_DURATION           one measured list run                       (default 4s)
 #   BENCH_DNS_WARMUP             unrecorded list run before each one, 0=none (default 1s)
 #   BENCH_DNS_ROUNDS             rounds of the list runs, order rotated      (default 2)
+#   BENCH_DNS_COLD_REPEATS       cold GETs per page (each after a write)     (default 30)
 #   BENCH_DNS_CREATE_CONCURRENCY creates in flight                           (default 1,8)
 #   BENCH_DNS_CREATE_DURATION    one measured create run                     (default 6s)
 #   BENCH_DNS_CREATE_WARMUP      unrecorded create run before each one       (default 1s)
@@ -33,14 +38,10 @@
 #   BENCH_DNS_MAX_SECONDS        hard cap for this script                    (default: derived)
 set -euo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 <path-to-nubis-binary> (build it first: make build)" >&2
-  exit 2
-fi
-NUBIS_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BENCH_NAME=dns
 # shellcheck source=bench/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+nubis_bin_arg "$@"
 
 : "${BENCH_DNS_RECORDS:=100000}"
 : "${BENCH_DNS_SEED_BATCH:=200}"
@@ -51,6 +52,7 @@ BENCH_NAME=dns
 : "${BENCH_DNS_DURATION:=4s}"
 : "${BENCH_DNS_WARMUP:=1s}"
 : "${BENCH_DNS_ROUNDS:=2}"
+: "${BENCH_DNS_COLD_REPEATS:=30}"
 : "${BENCH_DNS_CREATE_CONCURRENCY:=1,8}"
 : "${BENCH_DNS_CREATE_DURATION:=6s}"
 : "${BENCH_DNS_CREATE_WARMUP:=1s}"
@@ -62,7 +64,7 @@ read -r -a PAGES <<< "${BENCH_DNS_PAGES//,/ }"
 read -r -a ORDERS <<< "${BENCH_DNS_ORDERS//,/ }"
 read -r -a LCONCS <<< "${BENCH_DNS_LIST_CONCURRENCY//,/ }"
 read -r -a CCONCS <<< "${BENCH_DNS_CREATE_CONCURRENCY//,/ }"
-for c in "${PAGES[@]}" "${LCONCS[@]}" "${CCONCS[@]}" "$BENCH_DNS_RECORDS" "$BENCH_DNS_SEED_CONCURRENCY" "$BENCH_DNS_FSYNC_BYTES" "$BENCH_DNS_ROUNDS"; do
+for c in "${PAGES[@]}" "${LCONCS[@]}" "${CCONCS[@]}" "$BENCH_DNS_RECORDS" "$BENCH_DNS_SEED_CONCURRENCY" "$BENCH_DNS_FSYNC_BYTES" "$BENCH_DNS_ROUNDS" "$BENCH_DNS_COLD_REPEATS"; do
   [[ $c =~ ^[1-9][0-9]*$ ]] || die "dns knobs: '$c' is not a positive number"
 done
 if ! [[ $BENCH_DNS_SEED_BATCH =~ ^[1-9][0-9]*$ ]] || [ "$BENCH_DNS_SEED_BATCH" -gt 200 ]; then die "BENCH_DNS_SEED_BATCH must be 1 to 200"; fi
@@ -75,33 +77,15 @@ CDUR_S=$(to_seconds "$BENCH_DNS_CREATE_DURATION")
 CWARM_S=0; [ "$BENCH_DNS_CREATE_WARMUP" != 0 ] && CWARM_S=$(to_seconds "$BENCH_DNS_CREATE_WARMUP")
 NLIST=$(( ${#PAGES[@]} * ${#ORDERS[@]} * ${#LCONCS[@]} * BENCH_DNS_ROUNDS ))
 NCREATE=$(( ${#CCONCS[@]} * 3 ))
-self_cap "${BENCH_DNS_MAX_SECONDS:-$(( 300 + BENCH_DNS_RECORDS / 500 + (NLIST * (WARM_S + DUR_S + BENCH_QUIET_WAIT + 15) + NCREATE * (CWARM_S + CDUR_S + BENCH_QUIET_WAIT + 20)) * (1 + BENCH_MAX_RETRY) ))}" "${BASH_SOURCE[0]}" "$@"
+self_cap "${BENCH_DNS_MAX_SECONDS:-$(( 300 + BENCH_DNS_RECORDS / 500 + (NLIST * (WARM_S + DUR_S + BENCH_QUIET_WAIT + 15) + NCREATE * (CWARM_S + CDUR_S + BENCH_QUIET_WAIT + 20) + BENCH_QUIET_WAIT + 120) * (1 + BENCH_MAX_RETRY) ))}" "${BASH_SOURCE[0]}" "$@"
 
-need wrk "apt-get install wrk"
-need node "Node.js >= 18"
-need curl "apt-get install curl"
-need cc "apt-get install build-essential"
-need sync "coreutils"
-
+need_tools wrk node curl cc sync
 bench_init
 machine_info
-TOOLS="wrk $WRK_V, node $NODE_V, $NUBIS_V, $(cc --version | head -1)"
-log "machine: $MACHINE"
-log "tools:   $TOOLS"
+log_machine "wrk $WRK_V, node $NODE_V, $NUBIS_V, $(cc --version | head -1)"
 
 # ---- the work dir, the disk ---------------------------------------------------------------------
-[ -e "$BENCH_DNS_DIR" ] && { [ -f "$BENCH_DNS_DIR/.nubis-bench" ] || die "$BENCH_DNS_DIR exists and is not ours: refusing to use it"; rm -rf "$BENCH_DNS_DIR"; }
-mkdir -p "$BENCH_DNS_DIR"
-touch "$BENCH_DNS_DIR/.nubis-bench"
-WORK=$(cd "$BENCH_DNS_DIR" && pwd)
-# shellcheck disable=SC2016  # expanded when cleanup() evals it
-EXTRA_CLEANUP='rm -rf "$WORK"'
-FS_TYPE=$(findmnt -n -o FSTYPE -T "$WORK" 2>/dev/null || stat -f -c %T "$WORK")
-MOUNT=$(df -P "$WORK" | awk 'NR == 2 {print $1 " on " $6}')
-MOUNT_OPTS=$(findmnt -n -o OPTIONS -T "$WORK" 2>/dev/null || echo '?')
-DISK="$FS_TYPE, $MOUNT ($MOUNT_OPTS)"
-log "work dir $WORK: $DISK"
-case $FS_TYPE in tmpfs|ramfs) log "WARNING: $WORK is on $FS_TYPE: fsync costs nothing there (set BENCH_DNS_DIR to a directory on a disk)" ;; esac
+bench_workdir "$BENCH_DNS_DIR" BENCH_DNS_DIR
 
 cc -O2 -pthread -o "$TMP/disk-fsync" "$BENCH_LIB/disk-fsync.c" || die "cannot build bench/lib/disk-fsync.c"
 head -c "$BENCH_DNS_FSYNC_BYTES" /dev/urandom > "$TMP/fsync.bin"
@@ -197,6 +181,10 @@ for o in "${ORDERS[@]}"; do
 done
 api GET "$(list_path type $(( LAST_PAGE + 1 )))"
 [ "$(jq_out 'j.result.length')" = 0 ] || die "page $(( LAST_PAGE + 1 )) is not empty"
+# the record the cold runs write to: the first of page 1 in the default order (a new ttl does not
+# move it), and its ttl
+api GET "$(list_path type 1)"
+read -r COLD_RECORD COLD_TTL <<< "$(jq_out "j.result[0].id + ' ' + j.result[0].ttl")"
 
 # ---- measurement helpers -----------------------------------------------------------------------
 wrk_validity() { # sets V_VALID, V_NON2XX, V_SOCKERR from M_OUT / M_JSON
@@ -298,6 +286,18 @@ for r in $(seq 1 "$BENCH_DNS_ROUNDS"); do
   k=$(( k + 1 ))
 done
 
+# ---- cold lists --------------------------------------------------------------------------------
+log "cold lists: pages ${PAGES[*]} (default order), $BENCH_DNS_COLD_REPEATS GETs each, each right after a PATCH of record $COLD_RECORD's ttl"
+MEAS_PIDS=("$NPID")
+WARM_CMD=()
+RUN_CMD=(node "$BENCH_LIB/dns-cold.js" "$API" "$ZONE_ID" "$COLD_RECORD" "$COLD_TTL" "$BENCH_DNS_RECORDS" "$PER_PAGE" "$BENCH_DNS_COLD_REPEATS" "${PAGES[@]}")
+BEFORE_RUN=""
+measure_guarded "cold lists" $(( 120 + BENCH_DNS_COLD_REPEATS * ${#PAGES[@]} ))
+grep '^\[dns\] cold' <<< "$M_OUT" >&2 || log "  cold lists: no result: $(tail -c 600 <<< "$M_OUT")"
+COLD_VALID=true; [ -n "$M_JSON" ] || { COLD_VALID=false; M_JSON=null; }
+printf '{"kind":"cold","valid":%s,"pre_busy_pct":%d,"foreign_cpu_ms":%d,"server_cpu_ms":%d,"client_cpu_ms":%d,"tries":%d,"record":"%s","cold":%s}\n' \
+  "$COLD_VALID" "$M_PRE_BUSY" "$M_FOREIGN_MS" "$M_SRV_MS" "$M_CLIENT_MS" "$M_TRIES" "$COLD_RECORD" "$M_JSON" >> "$JSONL"
+
 # ---- create runs -------------------------------------------------------------------------------
 log "create runs: POST …/dns_records at ${CCONCS[*]} in flight, $BENCH_DNS_CREATE_DURATION each (warm-up $BENCH_DNS_CREATE_WARMUP); peers: $BENCH_DNS_FSYNC_BYTES-byte write + fsync per new file, $BENCH_DNS_FSYNC_BYTES-byte overwrite + fdatasync"
 CTARGETS=(overwrite nubis new)
@@ -309,6 +309,8 @@ done
 WZONE_TOTAL=$(wzone_total)
 api GET "/zones/$ZONE_ID/dns_records?per_page=1"
 [ "$(jq_out 'j.result_info.total_count')" = "$BENCH_DNS_RECORDS" ] || die "the listed zone no longer holds $BENCH_DNS_RECORDS records"
+api GET "/zones/$ZONE_ID/dns_records/$COLD_RECORD"
+[ "$(jq_out 'j.result.ttl')" = "$COLD_TTL" ] || log "WARNING: record $COLD_RECORD did not get its ttl $COLD_TTL back after the cold lists"
 read -r DB_MAIN2 DB_WAL2 <<< "$(db_bytes)"
 log "the write zone holds $WZONE_TOTAL records (warm-ups included); database now $DB_MAIN2 bytes (+ WAL $DB_WAL2)"
 kill -0 "$NPID" 2>/dev/null || die "nubis (pid $NPID) is no longer running"
@@ -317,15 +319,16 @@ META=$TMP/meta.json
 node -e '
   const a = process.argv.slice(1);
   const [date, machine, tools, disk, records, zone, seed, seedCpu, dbMain, dbWal, perPage, pages, orders, lconcs, dur, warm, rounds,
-    cconcs, cdur, cwarm, fsyncBytes, wtotal, foreign] = a;
+    cconcs, cdur, cwarm, fsyncBytes, wtotal, foreign, coldRepeats] = a;
   const nums = (s) => s.split(" ").map(Number);
   console.log(JSON.stringify({ date, machine, tools, disk, records: Number(records), zone, seed: JSON.parse(seed), seed_server_cpu_ms: Number(seedCpu),
     db_bytes: Number(dbMain), wal_bytes: Number(dbWal), per_page: Number(perPage), pages: nums(pages), orders: orders.split(" "),
     list_concs: nums(lconcs), duration: dur, warmup: warm, rounds: Number(rounds), create_concs: nums(cconcs), create_duration: cdur,
-    create_warmup: cwarm, fsync_bytes: Number(fsyncBytes), write_zone_total: Number(wtotal), foreign_max_ms: Number(foreign) }));
+    create_warmup: cwarm, fsync_bytes: Number(fsyncBytes), write_zone_total: Number(wtotal), foreign_max_ms: Number(foreign),
+    cold_repeats: Number(coldRepeats) }));
 ' "$(date -u +%Y-%m-%d\ %H:%M\ UTC)" "$MACHINE" "$TOOLS" "$DISK" "$BENCH_DNS_RECORDS" "$ZONE_NAME" "$SEED_JSON" "$SEED_CPU_MS" \
   "$DB_MAIN" "$DB_WAL" "$PER_PAGE" "${PAGES[*]}" "${ORDERS[*]}" "${LCONCS[*]}" "$BENCH_DNS_DURATION" "$BENCH_DNS_WARMUP" "$BENCH_DNS_ROUNDS" \
-  "${CCONCS[*]}" "$BENCH_DNS_CREATE_DURATION" "$BENCH_DNS_CREATE_WARMUP" "$BENCH_DNS_FSYNC_BYTES" "$WZONE_TOTAL" "$BENCH_FOREIGN_MAX_MS" > "$META"
+  "${CCONCS[*]}" "$BENCH_DNS_CREATE_DURATION" "$BENCH_DNS_CREATE_WARMUP" "$BENCH_DNS_FSYNC_BYTES" "$WZONE_TOTAL" "$BENCH_FOREIGN_MAX_MS" "$BENCH_DNS_COLD_REPEATS" > "$META"
 { echo; echo "## runs (JSON lines)"; cat "$JSONL"; echo "## meta"; cat "$META"; } >> "$OUT_RAW"
 
 node "$BENCH_LIB/dns-report.js" "$JSONL" "$META" > "$OUT_MD"

@@ -8,9 +8,10 @@
 --                     whole bench name the same variant (render bench: every request is a
 --                     cache miss in Nubis). Only with one wrk thread (-t1).
 --   BENCH_ACCEPT      Accept header to send (optional)
--- At the end it prints, like wrk.lua, one line:
+-- At the end it prints, like wrk.lua, one line (bench/lib/benchjson.lua):
 --   BENCHJSON {"requests":N,"duration_us":N,"rps":X,"p50_us":N,"p99_us":N,...}
 
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"  -- this file's directory
 local paths_file = os.getenv("BENCH_PATHS_FILE")
 assert(paths_file and paths_file ~= "", "BENCH_PATHS_FILE is not set")
 local bust = tonumber(os.getenv("BENCH_BUST") or "")
@@ -45,15 +46,4 @@ request = function()
   return wrk.format("GET", p)
 end
 
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local dur_s = summary.duration / 1e6
-  io.write(string.format(
-    'BENCHJSON {"requests":%d,"duration_us":%d,"rps":%.3f,"bytes":%d,' ..
-    '"mean_us":%.1f,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,' ..
-    '"err_connect":%d,"err_read":%d,"err_write":%d,"err_timeout":%d,"err_status":%d}\n',
-    summary.requests, summary.duration, summary.requests / dur_s, summary.bytes,
-    latency.mean, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max,
-    e.connect, e.read, e.write, e.timeout, e.status))
-end
+done = dofile(here .. "benchjson.lua").done("%.3f")

@@ -31,14 +31,10 @@
 #   BENCH_RENDER_MAX_SECONDS   hard cap for this script          (default: derived)
 set -euo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 <path-to-nubis-binary> (build it first: make build)" >&2
-  exit 2
-fi
-NUBIS_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BENCH_NAME=render
 # shellcheck source=bench/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+nubis_bin_arg "$@"
 
 : "${BENCH_RENDER_FORMATS:=jpeg,webp,avif}"
 : "${BENCH_RENDER_CONCURRENCY:=2,8}"
@@ -75,9 +71,7 @@ machine_info
 # shellcheck disable=SC2016  # JavaScript / eval text, expanded later on purpose
 SHARP_V=$(node -e 'const s=require(process.argv[1]); console.log(`sharp ${s.versions.sharp} (libvips ${s.versions.vips})`)' "$HERE/node_modules/sharp")
 VT_V=$( (vipsthumbnail --vips-version 2>/dev/null || echo '?') | head -1)
-TOOLS="wrk $WRK_V, node $NODE_V, $SHARP_V, $NUBIS_V (Debian libvips $VIPS_V), vipsthumbnail ($VT_V)"
-log "machine: $MACHINE"
-log "tools:   $TOOLS"
+log_machine "wrk $WRK_V, node $NODE_V, $SHARP_V, $NUBIS_V (Debian libvips $VIPS_V), vipsthumbnail ($VT_V)"
 
 # ---- corpus ----------------------------------------------------------------------------------
 bash "$BENCH_LIB/corpus.sh" "$BENCH_CORPUS_DIR"

@@ -3,79 +3,15 @@
 // Per target (and format / concurrency): median over its valid runs of req/s, p50 and p99; the
 // ratio to the reference peer; the targets of the issue, met or not.
 'use strict';
-const fs = require('node:fs');
+const { load, ms, num, rate, mark, noisyNote, ratioText, runsCell, report } = require('./report-common.js');
 
 const [mode, runsFile, metaFile] = process.argv.slice(2);
-const runs = fs.readFileSync(runsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+const { runs, meta } = load(runsFile, metaFile);
+const R = report(meta);
+const { p, header, noisy, byTarget } = R;
 
-const median = (xs) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const ms = (us) => (Number.isNaN(us) ? '–' : (us / 1000).toFixed(us < 10000 ? 2 : us < 100000 ? 1 : 0));
-const num = (x, d) => (Number.isNaN(x) ? '–' : x.toFixed(d));
-const rate = (x) => (Number.isNaN(x) ? '–' : x >= 1000 ? String(Math.round(x)) : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const noisy = (r) => r.foreign_cpu_ms > meta.foreign_max_ms;
 const mb = (kb) => (kb * 1024) / 1e6;
 const mib = (kb) => kb / 1024;
-
-// Median figures over a set of runs (noisy runs left out unless all are noisy).
-function stats(all) {
-  const valid = all.filter((r) => r.valid);
-  const quiet = valid.filter((r) => !noisy(r));
-  const ok = quiet.length ? quiet : valid;
-  const rps = ok.map((r) => r.wrk.rps);
-  const withReq = ok.filter((r) => r.wrk.requests > 0);
-  return {
-    runs: all.length,
-    used: ok.length,
-    noisyUsed: quiet.length ? 0 : valid.length,
-    noisyLeftOut: quiet.length ? valid.length - quiet.length : 0,
-    rps: median(rps),
-    rpsMin: Math.min(...rps),
-    rpsMax: Math.max(...rps),
-    p50: median(ok.map((r) => r.wrk.p50_us)),
-    p99: median(ok.map((r) => r.wrk.p99_us)),
-    requests: ok.reduce((a, r) => a + r.wrk.requests, 0),
-    cpuPerReqMs: median(withReq.map((r) => r.server_cpu_ms / r.wrk.requests)),
-    bytesPerResp: median(withReq.map((r) => r.wrk.bytes / r.wrk.requests)),
-    rssMax: Math.max(0, ...all.map((r) => r.rss_max_kb || 0)),
-    hwm: Math.max(0, ...all.map((r) => r.hwm_kb || 0)),
-    invalid: all.filter((r) => !r.valid),
-    noisyRuns: valid.filter(noisy),
-  };
-}
-const runsCell = (s) => `${s.used}/${s.runs}${s.noisyLeftOut ? ` (${s.noisyLeftOut} noisy left out)` : ''}${s.noisyUsed ? ' (all noisy)' : ''}`;
-
-const out = [];
-const p = (s = '') => out.push(s);
-const notes = [];
-function noteRuns(label, s) {
-  for (const r of s.invalid) {
-    notes.push(`${label} round ${r.round} INVALID: ${r.non2xx || r.wrk.err_status || 0} non-2xx/failed` +
-      (r.socket_errors ? `, socket errors: ${r.socket_errors}` : '') + (r.wrk.requests ? '' : ', no result'));
-  }
-  for (const r of s.noisyRuns) {
-    notes.push(`${label} round ${r.round}: other processes used ${r.foreign_cpu_ms} ms of CPU during the run, even after ` +
-      `the retries: ${s.noisyUsed ? 'used anyway, no quiet run' : 'left out of the medians'}`);
-  }
-}
-function header(title, load) {
-  p(`### ${title}, ${meta.date}`);
-  p();
-  p(`Machine: ${meta.machine}.  `);
-  p(`Tools: ${meta.tools}.  `);
-  p(load);
-  p();
-}
-const mark = (ok) => (ok ? 'met' : 'NOT met');
-// Appended to a verdict resting on runs the noise guard could not clear.
-const noisyNote = (...ss) => (ss.some((x) => x && x.noisyUsed) ? ' — from noisy runs only (see Notes): not conclusive' : '');
-// A ratio for a target line: 2 decimals, 3 when 2 would round onto the threshold.
-const ratioText = (r, thr) => (Number.isNaN(r) ? 'n/a' : Math.abs(r - thr) < 0.005 && r.toFixed(2) === thr.toFixed(2) ? r.toFixed(3) : r.toFixed(2));
 
 if (mode === 'render') {
   header('Nubis bench: cold variant rendering (render)',
@@ -88,13 +24,8 @@ if (mode === 'render') {
   const cells = [];
   for (const f of meta.formats) {
     for (const c of meta.concs) {
-      const st = {};
-      for (const t of ['nubis', 'sharp', 'vipsthumbnail']) {
-        const all = runs.filter((r) => r.phase === 'run' && r.target === t && r.format === f && r.conc === c);
-        if (!all.length) continue;
-        st[t] = stats(all);
-        noteRuns(`${t} ${f} c=${c}`, st[t]);
-      }
+      const st = byTarget(runs.filter((r) => r.phase === 'run' && r.format === f && r.conc === c), ['nubis', 'sharp', 'vipsthumbnail'],
+        (t) => `${t} ${f} c=${c}`);
       for (const [t, s] of Object.entries(st)) {
         const ratio = st.sharp && s.used && st.sharp.used ? s.rps / st.sharp.rps : NaN;
         const what = t === 'nubis' ? 'Nubis' : t === 'sharp' ? 'sharp (node:http)' : 'vipsthumbnail (process/image)';
@@ -150,13 +81,7 @@ if (mode === 'render') {
     `${meta.rounds} round(s) interleaved, nothing pinned. Figures are medians over the runs used; latencies are wrk's.`);
   p('| target | what | req/s median (min–max) | MB/s | p50 ms | p99 ms | req/s vs nginx | server CPU µs/req | bytes/resp | runs used |');
   p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const st = {};
-  for (const t of ['nginx', 'nubis']) {
-    const all = runs.filter((r) => r.target === t);
-    if (!all.length) continue;
-    st[t] = stats(all);
-    noteRuns(t, st[t]);
-  }
+  const st = byTarget(runs, ['nginx', 'nubis'], (t) => t);
   const roundRatio = (t) => runs.filter((r) => r.target === t && r.valid && !noisy(r)).map((r) => {
     const n = runs.find((x) => x.target === 'nginx' && x.round === r.round && x.valid && !noisy(x));
     return n ? r.wrk.rps / n.wrk.rps : NaN;
@@ -189,13 +114,7 @@ if (mode === 'render') {
   p('|---:|---|---|---:|---:|---:|---:|---:|---:|---:|');
   const cells = [];
   for (const c of meta.concs) {
-    const st = {};
-    for (const t of ['disk', 'node', 'nubis']) {
-      const all = runs.filter((r) => r.target === t && r.conc === c);
-      if (!all.length) continue;
-      st[t] = stats(all);
-      noteRuns(`${t} c=${c}`, st[t]);
-    }
+    const st = byTarget(runs.filter((r) => r.conc === c), ['disk', 'node', 'nubis'], (t) => `${t} c=${c}`);
     const what = {
       disk: 'the disk: write(5 MB) + fsync per new file (bench/lib/disk-fsync.c)',
       node: 'node:http receiver: body streamed to a new file + fsync, then 200',
@@ -228,10 +147,4 @@ if (mode === 'render') {
   process.exit(2);
 }
 
-if (notes.length) {
-  p('Notes:');
-  p();
-  for (const n of notes) p(`- ${n}`);
-  p();
-}
-process.stdout.write(out.join('\n'));
+R.finish();

@@ -3,21 +3,16 @@
 // Per target: median over its valid runs (req/s, p50, p99), min–max of req/s, ratio of the
 // req/s medians to nginx's, peak RSS, and the two targets of the issue for Nubis.
 'use strict';
-const fs = require('node:fs');
+const { load, median, report } = require('./report-common.js');
 
 const [runsFile, metaFile] = process.argv.slice(2);
-const runs = fs.readFileSync(runsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+const { runs, meta } = load(runsFile, metaFile);
+const R = report(meta);
+const { p, notes } = R;
 
 const TARGET_RATIO = 0.8;
 const TARGET_RSS_MIB = 64;
 
-const median = (xs) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const mib = (kb) => kb / 1024;
 const ms = (us) => (us / 1000).toFixed(us < 10000 ? 2 : 1);
 
@@ -29,35 +24,21 @@ const describe = {
 };
 const order = ['nginx', 'node', 'nubis', 'nubis-log'].filter((t) => runs.some((r) => r.target === t));
 
-// A run is "noisy" when other processes still used more CPU than allowed during it after the
-// retries (meta.foreign_max_ms). Noisy runs are left out of the medians, unless every valid run
-// of that target is noisy (then they are used, and flagged).
-const noisy = (r) => r.foreign_cpu_ms > meta.foreign_max_ms;
+// Noisy runs (other processes used more CPU than allowed after the retries) are left out of the
+// medians, unless every valid run of that target is noisy (then they are used, and flagged).
+const noisy = R.noisy;
 const stats = {};
 for (const t of order) {
   const all = runs.filter((r) => r.target === t);
-  const valid = all.filter((r) => r.valid);
-  const quiet = valid.filter((r) => !noisy(r));
-  const ok = quiet.length ? quiet : valid;
-  const rps = ok.map((r) => r.wrk.rps);
+  const s = R.stats(all);
   stats[t] = {
-    runs: all.length,
-    valid: ok.length,
-    noisyUsed: quiet.length ? 0 : valid.length,
-    noisyLeftOut: quiet.length ? valid.length - quiet.length : 0,
-    rps: median(rps),
-    rpsMin: Math.min(...rps),
-    rpsMax: Math.max(...rps),
-    p50: median(ok.map((r) => r.wrk.p50_us)),
-    p99: median(ok.map((r) => r.wrk.p99_us)),
-    p99Max: Math.max(...ok.map((r) => r.wrk.p99_us)),
+    ...s,
+    valid: s.used,
+    respBytes: s.bytesPerResp,
     // server CPU (all its threads/processes, user+sys) per request answered, in microseconds
-    respBytes: median(ok.filter((r) => r.wrk.requests > 0).map((r) => r.wrk.bytes / r.wrk.requests)),
-    cpuPerReq: median(ok.filter((r) => r.wrk.requests > 0).map((r) => (r.server_cpu_ms * 1000) / r.wrk.requests)),
+    cpuPerReq: median(s.ok.filter((r) => r.wrk.requests > 0).map((r) => (r.server_cpu_ms * 1000) / r.wrk.requests)),
     rssMax: Math.max(...all.map((r) => r.rss_max_kb)),
     hwm: meta.mem[t]?.hwm_kb ?? 0,
-    foreignMax: Math.max(...all.map((r) => r.foreign_cpu_ms)),
-    invalid: all.filter((r) => !r.valid),
   };
 }
 const nginxRps = stats.nginx?.rps;
@@ -70,18 +51,11 @@ const roundRatios = (t) => runs
   })
   .filter((x) => !Number.isNaN(x));
 
-const out = [];
-const p = (s = '') => out.push(s);
-p(`### Nubis bench, ${meta.date}`);
-p();
-p(`Machine: ${meta.machine}.  `);
-p(`Tools: ${meta.tools}.  `);
-p(`Load: \`GET /client/v4/user/tokens/verify\` with \`Authorization: Bearer <40-char token>\`, ` +
+R.header('Nubis bench', `Load: \`GET /client/v4/user/tokens/verify\` with \`Authorization: Bearer <40-char token>\`, ` +
   `${meta.body_bytes}-byte JSON body (the same bytes from every target), ` +
   `\`wrk -t${meta.threads} -c${meta.connections} -d${meta.duration}\` after a ${meta.warmup} warm-up, ` +
   `${meta.rounds} round(s) interleaved, nothing pinned: wrk and the server share the ${meta.machine.match(/nproc (\d+)/)?.[1] ?? ''} cores. ` +
   `Figures are medians over the runs used; latencies are wrk's.`);
-p();
 p('| target | what | req/s median (min–max) | p50 ms | p99 ms | req/s vs nginx | RSS under load, MiB | server CPU µs/req | bytes/resp | runs used |');
 p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const t of order) {
@@ -124,7 +98,6 @@ for (const t of ['nubis', 'nubis-log']) {
 }
 p();
 
-const notes = [];
 for (const t of order) {
   for (const r of stats[t].invalid) {
     notes.push(`${t} round ${r.round} INVALID: ${r.non2xx} non-2xx/3xx responses` +
@@ -139,10 +112,4 @@ for (const t of order) {
     notes.push(`${t}: a run had p99 ${ms(s.p99Max)} ms, over 20 × its median p50 (latency spikes)`);
   }
 }
-if (notes.length) {
-  p('Notes:');
-  p();
-  for (const n of notes) p(`- ${n}`);
-  p();
-}
-process.stdout.write(out.join('\n'));
+R.finish();

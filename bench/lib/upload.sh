@@ -23,14 +23,10 @@
 #   BENCH_UPLOAD_MAX_SECONDS  hard cap for this script        (default: derived)
 set -euo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 <path-to-nubis-binary> (build it first: make build)" >&2
-  exit 2
-fi
-NUBIS_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BENCH_NAME=upload
 # shellcheck source=bench/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+nubis_bin_arg "$@"
 
 : "${BENCH_UPLOAD_DURATION:=6s}"
 : "${BENCH_UPLOAD_WARMUP:=2s}"
@@ -44,16 +40,10 @@ DUR_S=$(to_seconds "$BENCH_UPLOAD_DURATION")
 WARM_S=0; [ "$BENCH_UPLOAD_WARMUP" != 0 ] && WARM_S=$(to_seconds "$BENCH_UPLOAD_WARMUP")
 self_cap "${BENCH_UPLOAD_MAX_SECONDS:-$(( 180 + BENCH_UPLOAD_ROUNDS * ${#CONCS[@]} * 3 * (WARM_S + DUR_S + BENCH_QUIET_WAIT + 40) * (1 + BENCH_MAX_RETRY) ))}" "${BASH_SOURCE[0]}" "$@"
 
-need node "Node.js >= 18"
-need curl "apt-get install curl"
-need cc "apt-get install build-essential"
-need sync "coreutils"
-
+need_tools node curl cc sync
 bench_init
 machine_info
-TOOLS="node $NODE_V, $NUBIS_V, $(cc --version | head -1)"
-log "machine: $MACHINE"
-log "tools:   $TOOLS"
+log_machine "node $NODE_V, $NUBIS_V, $(cc --version | head -1)"
 
 # ---- the file, the work dir, the disk ----------------------------------------------------------
 bash "$BENCH_LIB/corpus.sh" "$BENCH_CORPUS_DIR"
@@ -62,18 +52,7 @@ read -r UPLOAD_ID UPLOAD_BYTES UPLOAD_W UPLOAD_H < <(awk -F'\t' 'NR > 1 {d = $5 
 UPLOAD_FILE=$BENCH_CORPUS_DIR/$UPLOAD_ID.jpg
 log "upload file: $UPLOAD_FILE ($UPLOAD_BYTES bytes, ${UPLOAD_W}x$UPLOAD_H)"
 
-[ -e "$BENCH_UPLOAD_DIR" ] && { [ -f "$BENCH_UPLOAD_DIR/.nubis-bench" ] || die "$BENCH_UPLOAD_DIR exists and is not ours: refusing to use it"; rm -rf "$BENCH_UPLOAD_DIR"; }
-mkdir -p "$BENCH_UPLOAD_DIR"
-touch "$BENCH_UPLOAD_DIR/.nubis-bench"
-WORK=$(cd "$BENCH_UPLOAD_DIR" && pwd)
-# shellcheck disable=SC2016  # JavaScript / eval text, expanded later on purpose
-EXTRA_CLEANUP='rm -rf "$WORK"'
-FS_TYPE=$(findmnt -n -o FSTYPE -T "$WORK" 2>/dev/null || stat -f -c %T "$WORK")
-MOUNT=$(df -P "$WORK" | awk 'NR == 2 {print $1 " on " $6}')
-MOUNT_OPTS=$(findmnt -n -o OPTIONS -T "$WORK" 2>/dev/null || echo '?')
-DISK="$FS_TYPE, $MOUNT ($MOUNT_OPTS)"
-log "work dir $WORK: $DISK"
-case $FS_TYPE in tmpfs|ramfs) log "WARNING: $WORK is on $FS_TYPE: fsync costs nothing there (set BENCH_UPLOAD_DIR to a directory on a disk)" ;; esac
+bench_workdir "$BENCH_UPLOAD_DIR" BENCH_UPLOAD_DIR
 
 cc -O2 -pthread -o "$TMP/disk-fsync" "$BENCH_LIB/disk-fsync.c" || die "cannot build bench/lib/disk-fsync.c"
 

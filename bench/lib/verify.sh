@@ -65,9 +65,7 @@ need pgrep "apt-get install procps"
 
 bench_init
 machine_info
-TOOLS="wrk $WRK_V, nginx $NGINX_V, node $NODE_V, $NUBIS_V"
-log "machine: $MACHINE"
-log "tools:   $TOOLS"
+log_machine "wrk $WRK_V, nginx $NGINX_V, node $NODE_V, $NUBIS_V"
 
 # ---- tokens and the body --------------------------------------------------------------------
 make_token

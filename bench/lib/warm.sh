@@ -17,14 +17,10 @@
 #   BENCH_WARM_MAX_SECONDS  hard cap for this script             (default: derived)
 set -euo pipefail
 
-if [ $# -lt 1 ] || [ ! -x "$1" ]; then
-  echo "usage: $0 <path-to-nubis-binary> (build it first: make build)" >&2
-  exit 2
-fi
-NUBIS_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BENCH_NAME=warm
 # shellcheck source=bench/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+nubis_bin_arg "$@"
 
 : "${BENCH_WARM_DURATION:=8s}"
 : "${BENCH_WARM_WARMUP:=2s}"
@@ -44,9 +40,7 @@ need pgrep "apt-get install procps"
 
 bench_init
 machine_info
-TOOLS="wrk $WRK_V, nginx $NGINX_V, $NUBIS_V"
-log "machine: $MACHINE"
-log "tools:   $TOOLS"
+log_machine "wrk $WRK_V, nginx $NGINX_V, $NUBIS_V"
 
 bash "$BENCH_LIB/corpus.sh" "$BENCH_CORPUS_DIR"
 mapfile -t IDS < <(awk -F'\t' 'NR > 1 {print $1}' "$BENCH_CORPUS_DIR/MANIFEST.tsv")
