@@ -9,7 +9,7 @@ namespace nubis::api {
 bool allowed(const auth::Principal& p, std::span<const std::string_view> groups,
              const auth::Target& target) {
   if (target.kind == auth::Target::kUser) {
-    if (p.kind == auth::Principal::Kind::kGlobalKey) return target.user_id == p.user_id;
+    if (p.actsAsUser()) return target.user_id == p.user_id;
     return auth::evaluate(p.policies, groups, target);
   }
   if (!p.reaches(target.account_id)) return false;
@@ -18,7 +18,7 @@ bool allowed(const auth::Principal& p, std::span<const std::string_view> groups,
       !auth::evaluate(p.member_policies, groups, target)) {
     return false;
   }
-  if (p.kind == auth::Principal::Kind::kGlobalKey) return true;
+  if (p.actsAsUser()) return true;
   return auth::evaluate(p.policies, groups, target);
 }
 

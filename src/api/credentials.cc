@@ -95,7 +95,32 @@ Result<Credential> parseCredentials(const http::RequestHeader& h) {
     return Credential(GlobalKey{std::string(email), std::string(key)});
   }
   if (h.count("X-Auth-User-Service-Key") > 0) return error(Err::ServiceKeyUnsupported);
+  if (std::string secret = sessionCookieValue(h); !secret.empty()) {
+    return Credential(SessionCookie{std::move(secret), std::string(h["X-CSRF-Token"])});
+  }
   return error(Err::NoCredentials);
+}
+
+std::string sessionCookieValue(const http::RequestHeader& h) {
+  std::string found;
+  int seen = 0;
+  for (const auto& f : h) {
+    if (f.name() != http::bhttp::field::cookie) continue;
+    std::string_view v = f.value();
+    while (!v.empty()) {
+      const size_t semi = v.find(';');
+      std::string_view pair = v.substr(0, semi);
+      v = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
+      while (!pair.empty() && (pair.front() == ' ' || pair.front() == '\t')) pair.remove_prefix(1);
+      const size_t eq = pair.find('=');
+      if (eq == std::string_view::npos || pair.substr(0, eq) != kSessionCookie) continue;
+      ++seen;
+      found = std::string(pair.substr(eq + 1));
+    }
+  }
+  // Secrets are 40 characters of the token alphabet; anything else is no session.
+  if (seen != 1 || found.size() != 40 || !isB64Token(found)) return "";
+  return found;
 }
 
 }  // namespace nubis::api

@@ -22,9 +22,20 @@ struct GlobalKey {
   std::string email;
   std::string key;
 };
-using Credential = std::variant<BearerToken, GlobalKey>;
+// The dashboard's session cookie (auth/sessions.h), used only when the request carries no API
+// credential header at all: an API credential always wins over a cookie.
+struct SessionCookie {
+  std::string secret;
+  std::string csrf;  // the X-CSRF-Token header ("" when absent)
+};
+using Credential = std::variant<BearerToken, GlobalKey, SessionCookie>;
 
 Result<Credential> parseCredentials(const http::RequestHeader& header);
+
+// The cookie's name, and its value in a request's Cookie header(s) ("" when absent or when the
+// cookie appears twice: a second value is someone's attempt to shadow the first).
+inline constexpr std::string_view kSessionCookie = "nubis_session";
+std::string sessionCookieValue(const http::RequestHeader& header);
 
 // RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 bool isB64Token(std::string_view s);

@@ -160,6 +160,29 @@ asio::awaitable<Result<Reply>> Dispatcher::process(Context& ctx, const Route& ro
           co_return authFailureError(loaded->failure, access, ctx.client_ip);
         principal = loaded->principal;
       }
+    } else if (auto* cookie = std::get_if<SessionCookie>(&*cred)) {
+      // A dashboard session: live, its CSRF token echoed on anything but a read, then the user
+      // itself with its member roles. Verify endpoints are for tokens.
+      const int64_t now = clock_.nowMicros();
+      std::optional<auth::Session> session;
+      if (sessions_ != nullptr && !access.verify_style) session = sessions_->find(cookie->secret, now);
+      if (!session) {
+        metrics_.authFailure("session");
+        co_return error(Err::SessionInvalid);
+      }
+      const auto method = ctx.req.method();
+      if (method != http::bhttp::verb::get && method != http::bhttp::verb::head &&
+          !sessions_->csrfMatches(cookie->secret, cookie->csrf, now)) {
+        metrics_.authFailure("csrf");
+        co_return error(Err::CsrfRefused);
+      }
+      auto loaded = co_await pool_.run([&] { return authn_.sessionPrincipal(session->user_id); });
+      if (!loaded) co_return loaded.error();
+      if (!*loaded) {
+        metrics_.authFailure("session");
+        co_return error(Err::SessionInvalid);
+      }
+      principal = *loaded;
     } else {
       const auto& gk = std::get<GlobalKey>(*cred);
       if (access.token_only) {

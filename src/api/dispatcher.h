@@ -14,6 +14,7 @@
 #include "api/router.h"
 #include "auth/authenticator.h"
 #include "auth/cidr.h"
+#include "auth/sessions.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "http/types.h"
@@ -41,6 +42,9 @@ class Dispatcher final : public http::Handler {
   http::Response transportError(unsigned status, std::string_view reason,
                                 std::string_view target) const override;
 
+  // Dashboard sessions (the Cookie credential); without them a session cookie is refused.
+  void setSessions(auth::SessionStore* sessions) { sessions_ = sessions; }
+
   // The client address after trusted-proxy processing.
   std::string clientIp(const http::Request& req, const http::ConnInfo& conn) const;
 
@@ -63,6 +67,7 @@ class Dispatcher final : public http::Handler {
   Logger& log_;
   const Clock& clock_;
   DispatcherConfig config_;
+  auth::SessionStore* sessions_ = nullptr;
 };
 
 }  // namespace nubis::api

@@ -26,6 +26,11 @@ namespace nubis::api {
   X(AuthenticationError, 403, 10000, "Authentication error")                                     \
   X(IpNotAllowed, 403, 9109, "Cannot use the access token from location: ")                     \
   X(UnknownKey, 403, 9103, "Unknown X-Auth-Key or X-Auth-Email")                                 \
+  /* Dashboard sessions (Nubis's own dashboard; Cloudflare's is not this API).                */ \
+  X(SessionInvalid, 401, 10000, "Authentication error: the dashboard session is unknown or has ended") \
+  X(CsrfRefused, 403, 10000, "Authentication error: missing or wrong X-CSRF-Token header")    \
+  X(SignInRefused, 401, 9103, "Invalid e-mail or password")                                      \
+  X(SignInLocked, 429, 971, "Too many failed sign-ins: try again in 15 minutes")               \
   X(AccountTokenOnAccounts, 400, 1001,                                                           \
     "List accounts endpoint does not support account owned tokens.")                            \
   X(RateLimited, 429, 971, "Please wait and consider throttling your request speed")            \

@@ -210,6 +210,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   s.dispatcher = std::make_unique<api::Dispatcher>(
       s.router, *s.authn, *s.store, *s.pool, *s.limiter, s.metrics, log, clock,
       api::DispatcherConfig{std::move(*proxies), config.access_log});
+  s.dispatcher->setSessions(&s.services->sessions);
   size_t threads = config.io_threads ? config.io_threads : std::max(1u, std::thread::hardware_concurrency());
   s.server = std::make_unique<http::Server>(threads, config.http, log);
   return std::unique_ptr<App>(new App(std::move(impl)));

@@ -1,6 +1,7 @@
 #include "app/bootstrap.h"
 
-#include <argon2.h>
+#include "auth/passwords.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,15 +47,6 @@ Status writeFileDurably(const std::string& path, const std::string& content, int
   return Ok{};
 }
 
-std::string hashPassword(const std::string& password, Random& rng) {
-  uint8_t salt[16];
-  rng.fill(salt, sizeof salt);
-  char encoded[256];
-  // argon2id, t=2, m=19 MiB, p=1: OWASP's minimum recommendation for interactive logins.
-  int rc = argon2id_hash_encoded(2, 19 * 1024, 1, password.data(), password.size(), salt,
-                                 sizeof salt, 32, encoded, sizeof encoded);
-  return rc == ARGON2_OK ? std::string(encoded) : std::string();
-}
 
 std::vector<auth::Policy> everything(const std::string& user_id, Random& rng) {
   std::vector<auth::Policy> out(3);
@@ -98,7 +90,7 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
   user.email = presets.email;
   for (auto& c : user.email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const std::string password = presets.password.empty() ? ids::newPassword(rng) : presets.password;
-  user.password_hash = hashPassword(password, rng);
+  user.password_hash = auth::hashPassword(password, rng);
   if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
   const std::string global_key = ids::newGlobalKey(rng);
   user.global_key_hash = authn.hasher().hash("global_key", global_key);

@@ -42,7 +42,5 @@ Status writeFileDurably(const std::string& path, const std::string& content, int
 // still bounded by the user's memberships and roles).
 std::vector<auth::Policy> everything(const std::string& user_id, Random& rng);
 
-// An argon2id encoded hash of a dashboard password ("" when argon2 fails).
-std::string hashPassword(const std::string& password, Random& rng);
 
 }  // namespace nubis::app

@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "app/admin_routes.h"
+#include "dashboard/session_routes.h"
 #include "dns/dns_routes.h"
 #include "identity/identity_routes.h"
 #include "images/image_routes.h"
@@ -27,6 +28,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   ssl::registerRoutes(router, s.ssl, s.store);
   // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*
   images::registerRoutes(router, s.images, s.delivery);
+  // /dashboard/api/session (sign-in, session, sign-out)
+  dashboard::registerSessionRoutes(router, {s.store, s.sessions, s.throttle, s.clock});
   // /nubis/users (Nubis-only: the instance admin adds users)
   registerAdminRoutes(router, s.store, s.authn, s.clock, s.rng);
 }

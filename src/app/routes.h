@@ -4,6 +4,7 @@
 
 #include "api/router.h"
 #include "auth/authenticator.h"
+#include "auth/sessions.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "dns/dns_service.h"
@@ -38,6 +39,9 @@ struct Services {
   Random& rng;
   tokens::TokenService tokens;
   identity::MemberService members;
+  // Dashboard sign-ins (in memory: a restart signs everyone out).
+  auth::SessionStore sessions{authn.hasher(), rng};
+  auth::LoginThrottle throttle;
   zones::ZoneService zones;
   dns::DnsService dns;
   ssl::SslService ssl;

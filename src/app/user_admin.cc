@@ -4,6 +4,7 @@
 
 #include "api/errors.h"
 #include "app/bootstrap.h"
+#include "auth/passwords.h"
 #include "auth/policy.h"
 #include "auth/secrets.h"
 #include "base/ids.h"
@@ -30,7 +31,7 @@ Result<NewUser> createUserIn(store::Store& store, const auth::SecretHasher& hash
   store::UserRow user;
   user.id = ids::newId(rng);
   user.email = email;
-  user.password_hash = hashPassword(out.password, rng);
+  user.password_hash = auth::hashPassword(out.password, rng);
   if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
   user.global_key_hash = hasher.hash("global_key", out.global_api_key);
   user.created_on = user.modified_on = clock.nowMicros();

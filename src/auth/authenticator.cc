@@ -91,6 +91,26 @@ Result<AuthResult> Authenticator::loadToken(const std::string& token_hash) {
   return AuthResult{*p, AuthFailure::kNone};
 }
 
+Result<std::shared_ptr<Principal>> Authenticator::userPrincipal(const store::UserRow& user,
+                                                              Principal::Kind kind) {
+  auto p = std::make_shared<Principal>();
+  p->kind = kind;
+  p->user_id = user.id;
+  p->email = user.email;
+  p->status = "active";
+  if (Status st = loadMemberships(p->user_id, *p); !st) return st.error();
+  return p;
+}
+
+Result<std::shared_ptr<const Principal>> Authenticator::sessionPrincipal(const std::string& user_id) {
+  auto user = store_.getUser(user_id);
+  if (!user) return user.error();
+  if (!*user) return std::shared_ptr<const Principal>();
+  auto p = userPrincipal(**user, Principal::Kind::kSession);
+  if (!p) return p.error();
+  return std::shared_ptr<const Principal>(std::move(*p));
+}
+
 Result<AuthResult> Authenticator::loadGlobalKey(std::string_view email, std::string_view key,
                                                 const std::string& cache_key) {
   uint64_t gen = generation_.load();
@@ -102,13 +122,9 @@ Result<AuthResult> Authenticator::loadGlobalKey(std::string_view email, std::str
   std::string presented = hasher_.hash("global_key", key);
   if (!*user || !constantTimeEquals(presented, (*user)->global_key_hash))
     return AuthResult{nullptr, AuthFailure::kUnknownKey};
-  auto p = std::make_shared<Principal>();
-  p->kind = Principal::Kind::kGlobalKey;
-  p->user_id = (*user)->id;
-  p->email = (*user)->email;
-  p->status = "active";
-  if (Status st = loadMemberships(p->user_id, *p); !st) return st.error();
-  std::shared_ptr<const Principal> shared = std::move(p);
+  auto p = userPrincipal(**user, Principal::Kind::kGlobalKey);
+  if (!p) return p.error();
+  std::shared_ptr<const Principal> shared = std::move(*p);
   put(cache_key, shared, gen);
   return AuthResult{shared, AuthFailure::kNone};
 }

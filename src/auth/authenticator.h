@@ -46,6 +46,10 @@ class Authenticator {
                                    const std::string& cache_key);
   // Builds the principal for a token row (also used after create/update to answer requests).
   Result<std::shared_ptr<const Principal>> principalFor(const store::TokenRow& row);
+  // The user acting itself through a dashboard session (not cached: a session is checked
+  // against the SessionStore on each request, and the user's memberships are read fresh).
+  // nullptr when the user no longer exists.
+  Result<std::shared_ptr<const Principal>> sessionPrincipal(const std::string& user_id);
 
   void invalidateAll();
 
@@ -57,6 +61,8 @@ class Authenticator {
  private:
   // Fills account_ids and member_policies from the user's accepted memberships.
   Status loadMemberships(const std::string& user_id, Principal& p);
+  // The user acting itself (Global API Key, session).
+  Result<std::shared_ptr<Principal>> userPrincipal(const store::UserRow& user, Principal::Kind kind);
   void put(const std::string& key, std::shared_ptr<const Principal> p, uint64_t generation);
 
   store::Store& store_;

@@ -13,7 +13,10 @@
 namespace nubis::auth {
 
 struct Principal {
-  enum class Kind { kUserToken, kAccountToken, kGlobalKey };
+  // kSession: a dashboard sign-in (auth/sessions.h). Like the Global API Key it is the user
+  // acting itself, with its member roles; unlike it, it may manage tokens (as Cloudflare's
+  // dashboard does).
+  enum class Kind { kUserToken, kAccountToken, kGlobalKey, kSession };
   Kind kind = Kind::kUserToken;
   std::string token_id;  // empty for the Global API Key
   std::string token_name;
@@ -37,7 +40,9 @@ struct Principal {
   bool reaches(const std::string& account) const {
     return std::find(account_ids.begin(), account_ids.end(), account) != account_ids.end();
   }
-  bool isToken() const { return kind != Kind::kGlobalKey; }
+  bool isToken() const { return kind == Kind::kUserToken || kind == Kind::kAccountToken; }
+  // The user itself (Global API Key, dashboard session): its rights are its member roles.
+  bool actsAsUser() const { return kind == Kind::kGlobalKey || kind == Kind::kSession; }
 };
 
 // Why a credential was refused. The API layer gives each its public face.

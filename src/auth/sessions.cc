@@ -15,8 +15,10 @@ constexpr std::string_view kCsrfDomain = "csrf";
 }  // namespace
 
 NewSession SessionStore::create(const std::string& user_id, int64_t now) {
-  NewSession out{ids::newTokenSecret(rng_), ids::newTokenSecret(rng_)};
-  Entry e{Session{user_id, now, now}, hasher_.hash(kCsrfDomain, out.csrf)};
+  NewSession out;
+  out.secret = ids::newTokenSecret(rng_);
+  out.csrf = csrfFor(out.secret);
+  Entry e{Session{user_id, now, now}};
   std::lock_guard lock(mu_);
   if (by_hash_.size() >= kMaxSessions) {
     auto oldest = std::min_element(by_hash_.begin(), by_hash_.end(), [](const auto& a, const auto& b) {
@@ -47,20 +49,14 @@ std::optional<Session> SessionStore::find(std::string_view secret, int64_t now) 
   return e->session;
 }
 
-bool SessionStore::csrfMatches(std::string_view secret, std::string_view csrf, int64_t now) {
-  const std::string presented = hasher_.hash(kCsrfDomain, csrf);
-  std::lock_guard lock(mu_);
-  Entry* e = live(secret, now);
-  return e != nullptr && constantTimeEquals(presented, e->csrf_hash);
+std::string SessionStore::csrfFor(std::string_view secret) const {
+  return hasher_.hash(kCsrfDomain, secret);
 }
 
-std::optional<std::string> SessionStore::renewCsrf(std::string_view secret, int64_t now) {
-  std::string csrf = ids::newTokenSecret(rng_);
+bool SessionStore::csrfMatches(std::string_view secret, std::string_view csrf, int64_t now) {
+  const std::string expected = csrfFor(secret);
   std::lock_guard lock(mu_);
-  Entry* e = live(secret, now);
-  if (e == nullptr) return std::nullopt;
-  e->csrf_hash = hasher_.hash(kCsrfDomain, csrf);
-  return csrf;
+  return live(secret, now) != nullptr && constantTimeEquals(csrf, expected);
 }
 
 void SessionStore::destroy(std::string_view secret) {

@@ -4,8 +4,9 @@
 //
 // A session is a random 256-bit secret, sent to the browser once in an HttpOnly cookie and kept
 // here only as its keyed hash (like API tokens: a leak of this map leaks no usable cookie). Each
-// session has its own CSRF token, also kept as a keyed hash; state-changing calls must echo it
-// in a header, which a cross-site page cannot read. Sessions end after kIdle without use or
+// session's CSRF token is a keyed hash of its secret in a domain of its own (nothing to store,
+// the same in every tab, useless without the cookie and not derivable from it without the
+// pepper); state-changing calls must echo it in a header, which a cross-site page cannot read. Sessions end after kIdle without use or
 // kAbsolute after sign-in, whichever first, on sign-out, and for every session of a user when
 // that user's password or key changes. They live in memory: a restart signs everyone out.
 //
@@ -38,7 +39,7 @@ struct Session {
 
 struct NewSession {
   std::string secret;  // the cookie's value: shown once
-  std::string csrf;    // the CSRF token: shown once (and again on each session read)
+  std::string csrf;    // its CSRF token (csrfFor(secret))
 };
 
 class SessionStore {
@@ -54,10 +55,10 @@ class SessionStore {
   // The live session for a cookie value (its last use moves to `now`); nullopt when unknown or
   // expired (an expired one is ended).
   std::optional<Session> find(std::string_view secret, int64_t now);
+  // The CSRF token of the session whose cookie value is `secret`.
+  std::string csrfFor(std::string_view secret) const;
   // Whether `csrf` is the live session's CSRF token (constant time).
   bool csrfMatches(std::string_view secret, std::string_view csrf, int64_t now);
-  // A new CSRF token for a live session (the page reloaded and lost it); nullopt when none.
-  std::optional<std::string> renewCsrf(std::string_view secret, int64_t now);
   void destroy(std::string_view secret);
   void destroyUser(const std::string& user_id);
   size_t size() const;
@@ -65,7 +66,6 @@ class SessionStore {
  private:
   struct Entry {
     Session session;
-    std::string csrf_hash;
   };
   // Requires mu_. The entry for a cookie value if live at `now`; ends it if expired.
   Entry* live(std::string_view secret, int64_t now);

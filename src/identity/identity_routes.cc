@@ -63,7 +63,7 @@ Result<store::UserRow> currentUser(store::Store& st, const Context& ctx) {
 // (the account itself, or any zone in it).
 bool seesAccount(store::Store& st, const auth::Principal& p, const std::string& account_id) {
   if (!p.reaches(account_id)) return false;
-  if (p.kind == auth::Principal::Kind::kGlobalKey) return true;
+  if (p.actsAsUser()) return true;
   std::vector<std::string_view> account_groups;
   for (const auto& grp : auth::allGroups())
     if (grp.scope == auth::Scope::kAccount) account_groups.push_back(grp.id);

@@ -120,7 +120,7 @@ Result<TokenService::Fields> TokenService::parse(const Owner& owner, const auth:
 Status TokenService::checkCeiling(const auth::Principal& actor,
                                   const std::vector<auth::Policy>& requested) {
   auth::CeilingContext ctx;
-  ctx.unrestricted = actor.kind == auth::Principal::Kind::kGlobalKey;
+  ctx.unrestricted = actor.actsAsUser();
   ctx.user_id = actor.user_id;
   ctx.account_is_member = [&actor](std::string_view a) { return actor.reaches(std::string(a)); };
   ctx.zone_account = [this](std::string_view z) -> std::optional<std::string> {

@@ -1,0 +1,105 @@
+#include "dashboard/session_routes.h"
+
+#include "api/credentials.h"
+#include "api/errors.h"
+#include "api/fields.h"
+#include "auth/passwords.h"
+#include "base/text.h"
+
+namespace nubis::dashboard {
+namespace json = boost::json;
+using api::Access;
+using api::Context;
+using api::Need;
+using api::Reply;
+using verb = http::bhttp::verb;
+
+namespace {
+
+constexpr const char* kPath = "/dashboard/api/session";
+
+Access publicRoute() {
+  Access a;
+  a.kind = Access::Kind::kPublic;
+  return a;
+}
+
+// The cookie: never readable by scripts, never sent by another site's page, for the whole
+// origin; it lasts as long as a session may (the server ends it sooner when idle).
+std::string setCookie(std::string_view value, int64_t max_age_s) {
+  return std::string(api::kSessionCookie) + "=" + std::string(value) +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+}
+
+json::object userJson(const store::UserRow& u) { return json::object{{"id", u.id}, {"email", u.email}}; }
+
+}  // namespace
+
+void registerSessionRoutes(api::Router& router, SessionDeps d) {
+  router.add({verb::post, kPath, publicRoute(), 16 * 1024, false,
+              [d](Context& ctx) -> Result<Reply> {
+                auto body = api::parseJsonObject(ctx.req.body(), false);
+                if (!body) return body.error();
+                api::FieldReader r(*body);
+                r.rejectUnknown({"email", "password"});
+                auto email = r.str("email", 254, Need::kRequired);
+                auto password = r.str("password", 1024, Need::kRequired);
+                if (!r.ok()) return r.error();
+                const int64_t now = d.clock.nowMicros();
+                if (d.throttle.locked(*email, ctx.client_ip, now)) {
+                  ApiError e = api::error(api::Err::SignInLocked);
+                  return e;
+                }
+                auto user = d.store.findUserByEmail(text::asciiLower(*email));
+                if (!user) return user.error();
+                const bool ok = *user ? auth::passwordMatches((*user)->password_hash, *password)
+                                      : (auth::checkNoPassword(*password), false);
+                if (!ok) {
+                  d.throttle.failed(*email, ctx.client_ip, now);
+                  return api::error(api::Err::SignInRefused);
+                }
+                d.throttle.succeeded(*email);
+                // A cookie the browser already had is never carried over (session fixation):
+                // it ends, and the sign-in gets a secret of its own.
+                if (std::string old = api::sessionCookieValue(ctx.req.base()); !old.empty())
+                  d.sessions.destroy(old);
+                auth::NewSession s = d.sessions.create((*user)->id, now);
+                Reply out = Reply::ok(json::object{{"user", userJson(**user)}, {"csrf_token", s.csrf}});
+                out.headers.emplace_back("Set-Cookie",
+                                         setCookie(s.secret, auth::SessionStore::kAbsolute / 1000000));
+                out.headers.emplace_back("Cache-Control", "no-store");
+                return out;
+              },
+              "Dashboard sign-in"});
+
+  router.add({verb::get, kPath, publicRoute(), 0, false,
+              [d](Context& ctx) -> Result<Reply> {
+                const std::string secret = api::sessionCookieValue(ctx.req.base());
+                auto session = secret.empty() ? std::nullopt
+                                              : d.sessions.find(secret, d.clock.nowMicros());
+                if (!session) return api::error(api::Err::SessionInvalid);
+                auto user = d.store.getUser(session->user_id);
+                if (!user) return user.error();
+                if (!*user) return api::error(api::Err::SessionInvalid);
+                Reply out = Reply::ok(json::object{{"user", userJson(**user)},
+                                                   {"csrf_token", d.sessions.csrfFor(secret)}});
+                out.headers.emplace_back("Cache-Control", "no-store");
+                return out;
+              },
+              "Dashboard session"});
+
+  router.add({verb::delete_, kPath, publicRoute(), 0, false,
+              [d](Context& ctx) -> Result<Reply> {
+                const std::string secret = api::sessionCookieValue(ctx.req.base());
+                if (secret.empty() ||
+                    !d.sessions.csrfMatches(secret, ctx.req["X-CSRF-Token"], d.clock.nowMicros()))
+                  return api::error(api::Err::CsrfRefused);
+                d.sessions.destroy(secret);
+                Reply out = Reply::ok(json::object{});
+                out.headers.emplace_back("Set-Cookie", setCookie("", 0));
+                return out;
+              },
+              "Dashboard sign-out"});
+}
+
+}  // namespace nubis::dashboard

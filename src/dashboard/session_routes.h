@@ -1,0 +1,25 @@
+// The dashboard's sign-in (issue 6): /dashboard/api/session. POST signs in with the e-mail and
+// password (argon2id) and sets the session cookie (HttpOnly, SameSite=Strict, Path=/); GET reads
+// the signed-in user and the session's CSRF token (for a reloaded page); DELETE signs out (the
+// CSRF token required). Once signed in, the dashboard acts only through the public v4 API with
+// that cookie, as the user itself (api::SessionCookie in the dispatcher): it never reads the
+// store on its own. Failed sign-ins are throttled per e-mail and per address (auth/sessions.h).
+#pragma once
+
+#include "api/router.h"
+#include "auth/sessions.h"
+#include "base/clock.h"
+#include "store/store.h"
+
+namespace nubis::dashboard {
+
+struct SessionDeps {
+  store::Store& store;
+  auth::SessionStore& sessions;
+  auth::LoginThrottle& throttle;
+  const Clock& clock;
+};
+
+void registerSessionRoutes(api::Router& router, SessionDeps deps);
+
+}  // namespace nubis::dashboard
