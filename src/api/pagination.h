@@ -40,8 +40,12 @@ boost::json::object resultInfo(const PageParams& p, size_t count, size_t total);
 // The slice of `items` for the page (empty past the end).
 template <class T>
 std::span<const T> pageSlice(const std::vector<T>& items, const PageParams& p) {
-  uint64_t start = static_cast<uint64_t>(p.page - 1) * static_cast<uint64_t>(p.per_page);
-  if (start >= items.size()) return {};
+  uint64_t start = 0;
+  // A page whose start does not fit in 64 bits is past the end of any list.
+  if (__builtin_mul_overflow(static_cast<uint64_t>(p.page - 1), static_cast<uint64_t>(p.per_page), &start) ||
+      start >= items.size()) {
+    return {};
+  }
   size_t n = std::min<uint64_t>(static_cast<uint64_t>(p.per_page), items.size() - start);
   return std::span<const T>(items.data() + start, n);
 }

@@ -20,11 +20,18 @@ NewSession SessionStore::create(const std::string& user_id, int64_t now) {
   out.csrf = csrfFor(out.secret);
   Entry e{Session{user_id, now, now}};
   std::lock_guard lock(mu_);
-  if (by_hash_.size() >= kMaxSessions) {
-    auto oldest = std::min_element(by_hash_.begin(), by_hash_.end(), [](const auto& a, const auto& b) {
-      return a.second.session.created < b.second.session.created;
-    });
-    by_hash_.erase(oldest);
+  auto older = [](const auto& a, const auto& b) { return a.second.session.created < b.second.session.created; };
+  size_t mine = 0;
+  auto my_oldest = by_hash_.end();
+  for (auto it = by_hash_.begin(); it != by_hash_.end(); ++it) {
+    if (it->second.session.user_id != user_id) continue;
+    ++mine;
+    if (my_oldest == by_hash_.end() || older(*it, *my_oldest)) my_oldest = it;
+  }
+  if (mine >= kMaxPerUser) {
+    by_hash_.erase(my_oldest);
+  } else if (by_hash_.size() >= kMaxSessions) {
+    by_hash_.erase(std::min_element(by_hash_.begin(), by_hash_.end(), older));
   }
   by_hash_[hasher_.hash(kSessionDomain, out.secret)] = std::move(e);
   return out;
@@ -90,10 +97,18 @@ bool LoginThrottle::locked(std::string_view email, std::string_view ip, int64_t 
 
 void LoginThrottle::failed(std::string_view email, std::string_view ip, int64_t now) {
   std::lock_guard lock(mu_);
-  // Bounded: past 100,000 keys the state is dropped (a flood of distinct e-mails then locks
-  // nothing for a moment, but cannot exhaust memory).
-  if (by_email_.size() > 100000) by_email_.clear();
-  if (by_ip_.size() > 100000) by_ip_.clear();
+  // Bounded: past 100,000 keys, entries with nothing in the window and no lock left go; only if
+  // that is not enough is the map dropped (a flood of distinct e-mails then frees its memory, but
+  // a lock in force survives the ordinary case).
+  for (auto* map : {&by_email_, &by_ip_}) {
+    if (map->size() <= 100000) continue;
+    std::erase_if(*map, [now](const auto& kv) {
+      const Failures& f = kv.second;
+      const bool recent = !f.times.empty() && now - f.times.back() < kWindow;
+      return !recent && now >= f.locked_until;
+    });
+    if (map->size() > 100000) map->clear();
+  }
   add(by_email_[text::asciiLower(email)], kMaxFailures, now);
   add(by_ip_[std::string(ip)], kMaxFailuresPerIp, now);
 }

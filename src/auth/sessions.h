@@ -46,8 +46,11 @@ class SessionStore {
  public:
   static constexpr int64_t kIdle = 12LL * 3600 * 1000000;
   static constexpr int64_t kAbsolute = 7LL * 24 * 3600 * 1000000;
-  // Past this many live sessions the oldest is ended (a flood of sign-ins cannot grow memory).
+  // Past this many live sessions the oldest is ended (a flood of sign-ins cannot grow memory);
+  // past kMaxPerUser of one user, that user's oldest (so one user's sign-in loop cannot end
+  // everyone else's sessions).
   static constexpr size_t kMaxSessions = 10000;
+  static constexpr size_t kMaxPerUser = 20;
 
   SessionStore(const SecretHasher& hasher, Random& rng) : hasher_(hasher), rng_(rng) {}
 

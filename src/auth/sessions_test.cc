@@ -71,9 +71,20 @@ TEST_F(SessionsTest, SignOutAndRevokingAUsersSessions) {
   EXPECT_TRUE(store_.find(c.secret, kT0).has_value());
 }
 
+TEST_F(SessionsTest, OneUserSigningInAgainAndAgainEndsOnlyItsOwnOldestSessions) {
+  NewSession other = store_.create("other", kT0);
+  NewSession first = store_.create("looper", kT0 + 1);
+  for (int i = 0; i < 500; ++i) store_.create("looper", kT0 + 2 + i);
+  EXPECT_EQ(store_.size(), SessionStore::kMaxPerUser + 1);
+  EXPECT_TRUE(store_.find(other.secret, kT0 + kSec).has_value());
+  EXPECT_FALSE(store_.find(first.secret, kT0 + kSec).has_value());
+}
+
 TEST_F(SessionsTest, MemoryIsBoundedByEndingTheOldestSessions) {
   NewSession first = store_.create("first", kT0);
-  for (size_t i = 0; i < SessionStore::kMaxSessions; ++i) store_.create("u", kT0 + 1 + static_cast<int64_t>(i));
+  for (size_t i = 0; i < SessionStore::kMaxSessions; ++i) {
+    store_.create("u" + std::to_string(i), kT0 + 1 + static_cast<int64_t>(i));
+  }
   EXPECT_EQ(store_.size(), SessionStore::kMaxSessions);
   EXPECT_FALSE(store_.find(first.secret, kT0 + kSec).has_value());
 }

@@ -1,5 +1,7 @@
 #include "dns/dns_service.h"
 
+#include <limits>
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -404,7 +406,10 @@ Result<store::DnsPage> DnsService::list(const store::ZoneRow& zone, const api::Q
   dq.order = page.order.empty() ? "type" : page.order;
   dq.desc = page.desc;
   dq.limit = page.per_page;
-  dq.offset = (page.page - 1) * page.per_page;
+  // A page far past the end (page × per_page beyond int64) is simply empty, never negative.
+  if (__builtin_mul_overflow(page.page - 1, page.per_page, &dq.offset)) {
+    dq.offset = std::numeric_limits<int64_t>::max();
+  }
   return records_.listRecords(dq);
 }
 

@@ -128,10 +128,13 @@ json::object roleJson(const auth::Role& role) {
 json::object memberJson(const store::MembershipRow& m, const std::optional<store::UserRow>& u) {
   json::array roles;
   for (const auth::Role* r : rolesOf(m)) roles.push_back(roleJson(*r));
-  json::object user{{"id", u ? json::value(u->id) : json::value(nullptr)},
+  // Who the user is shows only once they have accepted: an invite must not tell the account
+  // whether an e-mail belongs to a user, nor that user's name.
+  const bool shown = u && m.status == "accepted";
+  json::object user{{"id", shown ? json::value(u->id) : json::value(nullptr)},
                     {"email", m.email},
-                    {"first_name", u ? nullable(u->first_name) : json::value(nullptr)},
-                    {"last_name", u ? nullable(u->last_name) : json::value(nullptr)},
+                    {"first_name", shown ? nullable(u->first_name) : json::value(nullptr)},
+                    {"last_name", shown ? nullable(u->last_name) : json::value(nullptr)},
                     {"two_factor_authentication_enabled", false}};
   return json::object{{"id", m.id},
                       {"email", m.email},

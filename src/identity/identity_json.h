@@ -25,8 +25,8 @@ boost::json::object membershipJson(const store::MembershipRow& m, const store::A
 // {id, name, description, permissions{analytics: {read, write}, ...}}.
 boost::json::object roleJson(const auth::Role& role);
 // {id, email, status, roles: [Role], user: {id, email, first_name, last_name,
-// two_factor_authentication_enabled}, policies: []}; `user` is null-filled while the invited
-// e-mail has no user.
+// two_factor_authentication_enabled}, policies: []}; `user` is null-filled but for its e-mail
+// until the membership is accepted.
 boost::json::object memberJson(const store::MembershipRow& m, const std::optional<store::UserRow>& u);
 // The Invite object; `status` is the reported one (a pending invite past its expiry: expired).
 boost::json::object inviteJson(const store::MembershipRow& m, const store::AccountRow& a,

@@ -1,5 +1,6 @@
 // Reading and changing stored images: get, the two lists, PATCH, DELETE, blob, stats, and the
 // Image object of the API.
+#include <limits>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
@@ -126,7 +127,10 @@ Result<std::vector<store::ImageRow>> ImagesService::listV1(const std::string& ac
   q.account_id = account_id;
   if (auto c = query.get("creator")) q.creator = std::string(*c);
   q.ascending = false;
-  q.offset = (page->page - 1) * page->per_page;
+  // A page far past the end (beyond int64) is empty, not page 1 again.
+  if (__builtin_mul_overflow(page->page - 1, page->per_page, &q.offset)) {
+    q.offset = std::numeric_limits<int64_t>::max();
+  }
   q.limit = static_cast<int>(page->per_page);
   return images_.listImages(q);
 }

@@ -106,7 +106,7 @@ Result<TokenService::Fields> TokenService::parse(const Owner& owner, const auth:
   }
   if (Status st = checkOwnerScope(owner, f.policies); !st) return st.error();
 
-  if (Status st = checkCeiling(actor, f.policies); !st) return st.error();
+  if (Status st = checkCeiling(owner, actor, f.policies); !st) return st.error();
   // Nor may it escape its own IP condition or expiry through the token it mints.
   if (actor.isToken()) {
     if (!auth::conditionWithin(f.condition, actor.condition))
@@ -117,7 +117,7 @@ Result<TokenService::Fields> TokenService::parse(const Owner& owner, const auth:
   return f;
 }
 
-Status TokenService::checkCeiling(const auth::Principal& actor,
+Status TokenService::checkCeiling(const Owner& owner, const auth::Principal& actor,
                                   const std::vector<auth::Policy>& requested) {
   auth::CeilingContext ctx;
   ctx.unrestricted = actor.actsAsUser();
@@ -128,7 +128,20 @@ Status TokenService::checkCeiling(const auth::Principal& actor,
     if (!zone || !*zone) return std::nullopt;
     return (*zone)->account_id;
   };
-  return auth::checkCeiling(actor.policies, requested, ctx);
+  if (Status st = auth::checkCeiling(actor.policies, requested, ctx); !st) return st;
+  // An account-owned token acts for the account, not for a member: nothing caps it at use but its
+  // own policies. So a user may mint (or roll, and so obtain) one only within what the user's
+  // member roles grant in that account; else an Administrator could hand itself Account Settings
+  // Write through such a token and make itself Super Administrator.
+  if (owner.kind == "account" && actor.kind != auth::Principal::Kind::kAccountToken) {
+    auth::CeilingContext roles = ctx;
+    roles.unrestricted = false;
+    if (Status st = auth::checkCeiling(actor.member_policies, requested, roles); !st) {
+      return api::error(api::Err::Unauthorized)
+          .withDetail("beyond the member's roles in account " + owner.id + ": " + st.error().detail);
+    }
+  }
+  return Ok{};
 }
 
 Result<std::vector<store::TokenRow>> TokenService::list(const Owner& owner) {
@@ -216,7 +229,7 @@ Result<std::string> TokenService::roll(const Owner& owner, const auth::Principal
   if (!row) return row.error();
   auto policies = auth::loadPolicies(row->policies_json);
   if (!policies) return policies.error();
-  if (Status st = checkCeiling(actor, *policies); !st) return st.error();
+  if (Status st = checkCeiling(owner, actor, *policies); !st) return st.error();
   for (int attempt = 0; attempt < 3; ++attempt) {
     std::string secret = ids::newTokenSecret(rng_);
     auto ok = store_.rollToken(id, authn_.tokenKey(secret), clock_.nowMicros() / 1000000 * 1000000);

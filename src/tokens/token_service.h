@@ -56,7 +56,8 @@ class TokenService {
   struct Fields;
   Result<Fields> parse(const Owner& owner, const auth::Principal& actor,
                        const boost::json::object& body, bool is_update);
-  Status checkCeiling(const auth::Principal& actor, const std::vector<auth::Policy>& requested);
+  Status checkCeiling(const Owner& owner, const auth::Principal& actor,
+                      const std::vector<auth::Policy>& requested);
   Status checkOwnerScope(const Owner& owner, const std::vector<auth::Policy>& policies);
 
   store::Store& store_;

@@ -269,9 +269,9 @@ Result<DnsPage> SqliteDnsStore::listRecords(const DnsQuery& q) {
 
   DnsPage page;
   page.total = static_cast<int64_t>(rowids->size());
-  if (q.offset >= page.total || q.limit <= 0) return page;
+  if (q.offset < 0 || q.offset >= page.total || q.limit <= 0) return page;
   const size_t begin = static_cast<size_t>(q.offset);
-  const size_t end = static_cast<size_t>(std::min<int64_t>(page.total, q.offset + q.limit));
+  const size_t end = begin + static_cast<size_t>(std::min<int64_t>(page.total - q.offset, q.limit));
   page.rows.resize(end - begin);
   std::unordered_map<int64_t, size_t> slot;
   slot.reserve(end - begin);
@@ -283,10 +283,12 @@ Result<DnsPage> SqliteDnsStore::listRecords(const DnsQuery& q) {
     std::string in;
     for (size_t i = 0; i < n; ++i) in += (i == 0 ? "?" : ",?") + std::to_string(i + 1);
     auto stmt = conn_.prepareUncached(
-        selectSql(std::string(kColumns) + ", rowid", "dns_records", "WHERE rowid IN (" + in + ")"),
+        selectSql(std::string(kColumns) + ", rowid", "dns_records",
+                  "WHERE zone_id = ?" + std::to_string(n + 1) + " AND rowid IN (" + in + ")"),
         "listRecordRows");
     if (!stmt) return std::move(stmt).error();
     for (size_t i = 0; i < n; ++i) stmt->bind(static_cast<int>(i + 1), (*rowids)[from + i]);
+    stmt->bind(static_cast<int>(n + 1), q.zone_id);
     for (;;) {
       const int rc = stmt->step();
       if (rc == SQLITE_DONE) break;

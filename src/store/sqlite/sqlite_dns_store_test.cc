@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <climits>
 #include <set>
 #include <stdlib.h>
 
@@ -307,6 +308,15 @@ TEST_F(SqliteDnsStoreTest, KeptOrdersNeverServeAStalePage) {
   EXPECT_EQ(after.rows.at(0).name, "r00000.example.com");
   ASSERT_TRUE(store_->dns().deleteRecord(zone_.id, moved.id).value());
   EXPECT_EQ(store_->dns().listRecords(q).value().total, 1500);
+  // Offsets from paging arithmetic gone wrong are empty pages, never reads outside the order.
+  for (int64_t off : {int64_t{-2048}, int64_t{-1}, INT64_MIN, INT64_MAX, int64_t{1500}}) {
+    DnsQuery odd = q;
+    odd.offset = off;
+    odd.limit = off < 0 ? 4194304 : 100;
+    auto page = store_->dns().listRecords(odd).value();
+    EXPECT_TRUE(page.rows.empty()) << off;
+    EXPECT_EQ(page.total, 1500) << off;
+  }
   // A write elsewhere on the connection (the zone and its records go by cascade).
   ASSERT_TRUE(store_->deleteZone(zone_.id).value());
   EXPECT_EQ(store_->dns().listRecords(q).value().total, 0);
