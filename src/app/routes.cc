@@ -30,6 +30,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   images::registerRoutes(router, s.images, s.delivery);
   // /dashboard/api/session (sign-in, session, sign-out)
   dashboard::registerSessionRoutes(router, {s.store, s.sessions, s.throttle, s.clock});
+  // / and /dashboard/assets/* (the dashboard's page)
+  dashboard::registerAssetRoutes(router);
   // /nubis/users (Nubis-only: the instance admin adds users)
   registerAdminRoutes(router, s.store, s.authn, s.clock, s.rng);
 }

@@ -21,5 +21,7 @@ struct SessionDeps {
 };
 
 void registerSessionRoutes(api::Router& router, SessionDeps deps);
+// GET / and GET /dashboard/assets/{name}: the embedded page (asset_routes.cc).
+void registerAssetRoutes(api::Router& router);
 
 }  // namespace nubis::dashboard

@@ -140,5 +140,32 @@ TEST(DashboardSessionIt, ExpiresWhenIdleAndApiCredentialsWinOverTheCookie) {
   EXPECT_EQ(twice.errorCode(), 9106);
 }
 
+// The page and its files come from the binary, with headers that keep the page to itself.
+TEST(DashboardSessionIt, ThePageIsServedAtTheRootWithAStrictPolicy) {
+  TestServer srv;
+  Response page = srv.request("GET", "/");
+  ASSERT_EQ(page.status, 200u) << page.describe();
+  EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<form id=\"sign-in-form\""), std::string::npos);
+  const std::string csp = page.header("Content-Security-Policy");
+  for (const char* d : {"default-src 'none'", "script-src 'self'", "frame-ancestors 'none'", "connect-src 'self'"}) {
+    EXPECT_NE(csp.find(d), std::string::npos) << d << " in " << csp;
+  }
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << csp;
+  EXPECT_EQ(page.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(page.header("X-Frame-Options"), "DENY");
+  EXPECT_EQ(page.header("Referrer-Policy"), "no-referrer");
+  // No inline script: every script is a file of the same origin.
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+  Response js = srv.request("GET", "/dashboard/assets/app.js");
+  ASSERT_EQ(js.status, 200u);
+  EXPECT_EQ(js.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(js.body.find("X-CSRF-Token"), std::string::npos);
+  EXPECT_EQ(js.body.find("innerHTML"), std::string::npos) << "API text is always set as text";
+  EXPECT_EQ(srv.request("GET", "/dashboard/assets/app.css").header("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(srv.request("GET", "/dashboard/assets/secrets.txt").status / 100, 4u);
+  EXPECT_EQ(srv.request("GET", "/dashboard/assets/..%2f..%2fnubis.db").status / 100, 4u);
+}
+
 }  // namespace
 }  // namespace nubis::testing
