@@ -42,6 +42,12 @@ struct Access {
   // Permission failures answer 9109 "Unauthorized…" (token management) instead of 10000.
   bool deny_as_unauthorized = false;
 
+  // A rule of `kind` with no group (public, any credential, the instance admin).
+  static Access only(Kind kind) {
+    Access a;
+    a.kind = kind;
+    return a;
+  }
   // One of `ids` granted on the route's `scope` resource.
   static Access groupsOn(std::vector<std::string_view> ids, Scope scope) {
     Access a;

@@ -13,19 +13,10 @@ using api::Need;
 using api::Reply;
 using verb = http::bhttp::verb;
 
-namespace {
-
-Access instanceAdmin() {
-  Access a;
-  a.kind = Access::Kind::kInstanceAdmin;
-  return a;
-}
-
-}  // namespace
 
 void registerAdminRoutes(api::Router& router, store::Store& store, auth::Authenticator& authn,
                          const Clock& clock, Random& rng) {
-  router.add({verb::post, "/client/v4/nubis/users", instanceAdmin(), 16 * 1024, false,
+  router.add({verb::post, "/client/v4/nubis/users", Access::only(Access::Kind::kInstanceAdmin), 16 * 1024, false,
               [&store, &authn, &clock, &rng](Context& ctx) -> Result<Reply> {
                 auto body = api::parseJsonObject(ctx.req.body(), false);
                 if (!body) return body.error();
@@ -47,7 +38,7 @@ void registerAdminRoutes(api::Router& router, store::Store& store, auth::Authent
               },
               "Create a user (Nubis admin API; instance admin's Global API Key only)"});
 
-  router.add({verb::get, "/client/v4/nubis/users", instanceAdmin(), 0, false,
+  router.add({verb::get, "/client/v4/nubis/users", Access::only(Access::Kind::kInstanceAdmin), 0, false,
               [&store](Context& ctx) -> Result<Reply> {
                 auto page = api::parsePage(ctx.query, {5, 1000, 50});
                 if (!page) return page.error();

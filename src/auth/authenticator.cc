@@ -3,13 +3,12 @@
 #include <boost/json/parse.hpp>
 
 #include "auth/roles.h"
+#include "base/text.h"
 
 namespace nubis::auth {
 
 std::string Authenticator::globalKeyKey(std::string_view email, std::string_view key) const {
-  std::string lowered(email);
-  for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return "k:" + lowered + ":" + hasher_.hash("global_key", key);
+  return "k:" + text::asciiLower(email) + ":" + hasher_.hash("global_key", key);
 }
 
 std::shared_ptr<const Principal> Authenticator::cached(const std::string& key) const {
@@ -114,9 +113,7 @@ Result<std::shared_ptr<const Principal>> Authenticator::sessionPrincipal(const s
 Result<AuthResult> Authenticator::loadGlobalKey(std::string_view email, std::string_view key,
                                                 const std::string& cache_key) {
   uint64_t gen = generation_.load();
-  std::string lowered(email);
-  for (auto& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto user = store_.findUserByEmail(lowered);
+  auto user = store_.findUserByEmail(text::asciiLower(email));
   if (!user) return user.error();
   // Hash even for an unknown e-mail so both paths cost the same.
   std::string presented = hasher_.hash("global_key", key);

@@ -36,8 +36,7 @@ Reply serve(const Asset& a) {
 }  // namespace
 
 void registerAssetRoutes(api::Router& router) {
-  Access pub;
-  pub.kind = Access::Kind::kPublic;
+  const Access pub = Access::only(Access::Kind::kPublic);
   router.add({verb::get, "/", pub, 0, true,
               [](Context&) -> Result<Reply> {
                 const Asset* index = findAsset("index.html");

@@ -18,12 +18,6 @@ namespace {
 
 constexpr const char* kPath = "/dashboard/api/session";
 
-Access publicRoute() {
-  Access a;
-  a.kind = Access::Kind::kPublic;
-  return a;
-}
-
 // The cookie: never readable by scripts, never sent by another site's page, for the whole
 // origin; it lasts as long as a session may (the server ends it sooner when idle).
 std::string setCookie(std::string_view value, int64_t max_age_s) {
@@ -36,7 +30,7 @@ json::object userJson(const store::UserRow& u) { return json::object{{"id", u.id
 }  // namespace
 
 void registerSessionRoutes(api::Router& router, SessionDeps d) {
-  router.add({verb::post, kPath, publicRoute(), 16 * 1024, false,
+  router.add({verb::post, kPath, Access::only(Access::Kind::kPublic), 16 * 1024, false,
               [d](Context& ctx) -> Result<Reply> {
                 auto body = api::parseJsonObject(ctx.req.body(), false);
                 if (!body) return body.error();
@@ -46,10 +40,8 @@ void registerSessionRoutes(api::Router& router, SessionDeps d) {
                 auto password = r.str("password", 1024, Need::kRequired);
                 if (!r.ok()) return r.error();
                 const int64_t now = d.clock.nowMicros();
-                if (d.throttle.locked(*email, ctx.client_ip, now)) {
-                  ApiError e = api::error(api::Err::SignInLocked);
-                  return e;
-                }
+                if (d.throttle.locked(*email, ctx.client_ip, now))
+                  return api::error(api::Err::SignInLocked);
                 auto user = d.store.findUserByEmail(text::asciiLower(*email));
                 if (!user) return user.error();
                 const bool ok = *user ? auth::passwordMatches((*user)->password_hash, *password)
@@ -72,7 +64,7 @@ void registerSessionRoutes(api::Router& router, SessionDeps d) {
               },
               "Dashboard sign-in"});
 
-  router.add({verb::get, kPath, publicRoute(), 0, false,
+  router.add({verb::get, kPath, Access::only(Access::Kind::kPublic), 0, false,
               [d](Context& ctx) -> Result<Reply> {
                 const std::string secret = api::sessionCookieValue(ctx.req.base());
                 auto session = secret.empty() ? std::nullopt
@@ -88,7 +80,7 @@ void registerSessionRoutes(api::Router& router, SessionDeps d) {
               },
               "Dashboard session"});
 
-  router.add({verb::delete_, kPath, publicRoute(), 0, false,
+  router.add({verb::delete_, kPath, Access::only(Access::Kind::kPublic), 0, false,
               [d](Context& ctx) -> Result<Reply> {
                 const std::string secret = api::sessionCookieValue(ctx.req.base());
                 if (secret.empty() ||

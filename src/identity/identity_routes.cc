@@ -8,6 +8,7 @@
 #include "api/fields.h"
 #include "api/pagination.h"
 #include "auth/catalog.h"
+#include "base/text.h"
 #include "identity/identity_json.h"
 
 namespace nubis::identity {
@@ -24,12 +25,6 @@ namespace {
 
 Access groups(std::vector<std::string_view> ids, Scope scope) {
   return Access::groupsOn(std::move(ids), scope);
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // The user's memberships with their accounts, for the user object's `organizations`.
@@ -120,8 +115,7 @@ void registerRoutes(api::Router& router, Deps d) {
               },
               "Edit user details"});
 
-  Access list_accounts;
-  list_accounts.kind = Access::Kind::kAuthenticated;
+  const Access list_accounts = Access::only(Access::Kind::kAuthenticated);
   router.add({verb::get, "/client/v4/accounts", list_accounts, 0, false,
               [&st](Context& ctx) -> Result<Reply> {
                 const auth::Principal& p = *ctx.principal;
@@ -135,7 +129,7 @@ void registerRoutes(api::Router& router, Deps d) {
                   auto a = st.getAccount(id);
                   if (!a) return a.error();
                   if (!*a || !seesAccount(st, p, id)) continue;
-                  if (name && lower(*name) != lower((*a)->name)) continue;
+                  if (name && text::asciiLower(*name) != text::asciiLower((*a)->name)) continue;
                   items.push_back(accountJson(**a));
                 }
                 std::sort(items.begin(), items.end(), [&](const auto& x, const auto& y) {
@@ -214,7 +208,7 @@ void registerRoutes(api::Router& router, Deps d) {
                   auto a = st.getAccount(m.account_id);
                   if (!a) return a.error();
                   if (!*a) continue;
-                  if (name && lower(*name) != lower((*a)->name)) continue;
+                  if (name && text::asciiLower(*name) != text::asciiLower((*a)->name)) continue;
                   if (status && *status != m.status) continue;
                   items.push_back(membershipJson(m, **a));
                 }

@@ -6,10 +6,7 @@ DnsPositions::Rowids DnsPositions::find(const std::string& key, Generation gener
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   if (it->second->generation != generation) {
-    // The database moved on: every entry is as stale as this one.
-    lru_.clear();
-    entries_.clear();
-    rowids_ = 0;
+    clear();  // the database moved on: every entry is as stale as this one
     return nullptr;
   }
   lru_.splice(lru_.begin(), lru_, it->second);
@@ -24,15 +21,17 @@ void DnsPositions::put(const std::string& key, Generation generation, Rowids row
     entries_.erase(it);
   }
   // Entries of an older generation can never be used again.
-  if (!lru_.empty() && lru_.front().generation != generation) {
-    lru_.clear();
-    entries_.clear();
-    rowids_ = 0;
-  }
+  if (!lru_.empty() && lru_.front().generation != generation) clear();
   evictTo(kMaxEntries - 1, kMaxRowids - rowids->size());
   rowids_ += rowids->size();
   lru_.push_front(Entry{key, generation, std::move(rowids)});
   entries_.emplace(key, lru_.begin());
+}
+
+void DnsPositions::clear() {
+  lru_.clear();
+  entries_.clear();
+  rowids_ = 0;
 }
 
 void DnsPositions::evictTo(size_t entries, size_t rowids) {

@@ -50,6 +50,7 @@ class DnsPositions {
     Rowids rowids;
   };
   void evictTo(size_t entries, size_t rowids);
+  void clear();
 
   std::list<Entry> lru_;  // front: most recently used
   std::unordered_map<std::string, std::list<Entry>::iterator> entries_;
