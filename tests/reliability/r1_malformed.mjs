@@ -323,6 +323,9 @@ runScript('r1_malformed', async (t) => {
     // The instance admin's Global API Key only.
     { label: 'POST /nubis/users', method: 'POST', target: `${V4}/nubis/users`, limit: 16 * 1024, auth: KEY_AUTH },
     { label: 'PATCH /zones/{id}/settings/{id}', method: 'PATCH', target: `${V4}/zones/${dnsZone}/settings/ssl`, limit: 16 * 1024 },
+    { label: 'PATCH /zones/{id}/settings', method: 'PATCH', target: `${V4}/zones/${dnsZone}/settings`, limit: 16 * 1024 },
+    // The dashboard's sign-in: a public route (the bearer header the corpus sends is ignored).
+    { label: 'POST /dashboard/api/session', method: 'POST', target: '/dashboard/api/session', limit: 16 * 1024 },
     { label: 'POST /zones/{id}/dns_records', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records`, limit: 16 * 1024 },
   ];
   const splitHead = (buf) => {
