@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs what Nubis needs from Debian 12's packages, then the e2e suite's npm packages from
-# their lock file. Idempotent and quiet when everything is already there.
+# Installs what Nubis needs from Debian 12's packages, then the e2e suite's npm packages (the
+# cloudflare SDK, playwright-core) from their lock file. Idempotent and quiet when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake ninja-build pkg-config ccache
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
       libssl-dev libsqlite3-dev libargon2-dev libgtest-dev libvips-dev libpsl-dev publicsuffix
-      ca-certificates nodejs npm curl wrk nginx-light libvips-tools)
+      ca-certificates nodejs npm curl wrk nginx-light libvips-tools
+      # The dashboard's browser tests: Debian's chromium (driven by playwright-core from npm, which
+      # downloads no browser of its own) and a font to render text with.
+      chromium fonts-dejavu-core)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -32,6 +32,9 @@ struct Config {
   bool rate_limit = true;
   // Peers whose X-Forwarded-For is believed (CIDR list); empty: none.
   std::string trusted_proxies;
+  // The dashboard's files read from this directory on each request instead of the embedded
+  // copies (a development aid); empty: the embedded copies.
+  std::string dashboard_dir;
   // One JSON line per request on stderr.
   bool access_log = true;
   // I/O threads (0 = one per core) and blocking-work threads.

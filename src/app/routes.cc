@@ -31,7 +31,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   // /dashboard/api/session (sign-in, session, sign-out)
   dashboard::registerSessionRoutes(router, {s.store, s.sessions, s.throttle, s.clock});
   // / and /dashboard/assets/* (the dashboard's page)
-  dashboard::registerAssetRoutes(router);
+  dashboard::registerAssetRoutes(
+      router, {[&images = s.images] { return images.deliveryBase(); }, s.dashboard_dir});
   // /nubis/users (Nubis-only: the instance admin adds users)
   registerAdminRoutes(router, s.store, s.authn, s.clock, s.rng);
 }

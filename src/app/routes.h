@@ -47,6 +47,8 @@ struct Services {
   ssl::SslService ssl;
   images::ImagesService& images;
   images::Delivery& delivery;
+  // Development aid: the dashboard's files from this directory (Config::dashboard_dir).
+  std::string dashboard_dir;
 };
 
 void registerAllRoutes(api::Router& router, Services& services);

@@ -57,6 +57,8 @@ underscores), e.g. NUBIS_DATA_DIR=/var/lib/nubis. Flags win over the environment
   --image-allowance N       images an account may hold: stats.count.allowed (default 100000)
   --io-threads N            I/O threads (default: one per core)
   --workers N               threads for blocking work: storage, hashing (default 4)
+  --dashboard-dir DIR       serve the dashboard's files from DIR instead of the copies built
+                            into the binary (for working on src/dashboard/assets; default off)
 
 First start on an empty data dir creates the admin user, an account, the Global API Key and a
 "Bootstrap token" with every permission; they are printed once and kept in DIR/bootstrap.json
@@ -101,7 +103,7 @@ int serve(const std::vector<std::string>& args) {
       {"delivery-listen", &cfg.delivery_listen}, {"public-url", &cfg.public_url},
       {"delivery-url", &cfg.delivery_url}, {"image-fetch-allow", &cfg.image_fetch_allow},
       {"image-fetch-ca", &cfg.image_fetch_ca},
-      {"trusted-proxies", &cfg.trusted_proxies},
+      {"trusted-proxies", &cfg.trusted_proxies}, {"dashboard-dir", &cfg.dashboard_dir},
       {"rate-limit", nullptr, &cfg.rate_limit}, {"access-log", nullptr, &cfg.access_log},
       {"io-threads", nullptr, nullptr, &cfg.io_threads}, {"workers", nullptr, nullptr, &cfg.workers},
       {"image-cache-mb", nullptr, nullptr, &image_cache_mb},

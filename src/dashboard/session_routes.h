@@ -6,6 +6,9 @@
 // store on its own. Failed sign-ins are throttled per e-mail and per address (auth/sessions.h).
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "api/router.h"
 #include "auth/sessions.h"
 #include "base/clock.h"
@@ -21,7 +24,17 @@ struct SessionDeps {
 };
 
 void registerSessionRoutes(api::Router& router, SessionDeps deps);
-// GET / and GET /dashboard/assets/{name}: the embedded page (asset_routes.cc).
-void registerAssetRoutes(api::Router& router);
+struct AssetDeps {
+  // The image delivery base ("http://127.0.0.1:8701"): the page shows images from there, so its
+  // origin is the one outside origin the CSP lets images come from. Read per request (the
+  // delivery listener is bound after the routes are registered).
+  std::function<std::string()> delivery_base;
+  // Non-empty: read the files from this directory on each request (`--dashboard-dir`, for
+  // working on the page without rebuilding); empty: the copies embedded in the binary.
+  std::string dev_dir;
+};
+
+// GET / and GET /dashboard/assets/{name}: the page (asset_routes.cc).
+void registerAssetRoutes(api::Router& router, AssetDeps deps);
 
 }  // namespace nubis::dashboard

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end suite: boots Nubis on a temporary data dir and runs the node:test files against it with
-# the official `cloudflare` SDK.
+# the official `cloudflare` SDK, and the dashboard in Debian's chromium (playwright-core).
 #
 #   bash tests/e2e/run.sh <path-to-nubis-binary> [extra node --test arguments / test files]
 #
@@ -25,7 +25,7 @@ BIN=$(cd "$(dirname "$BIN_ARG")" && pwd)/$(basename "$BIN_ARG")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$HERE"
 
-if [ ! -d node_modules/cloudflare ]; then
+if [ ! -d node_modules/cloudflare ] || [ ! -d node_modules/playwright-core ]; then
   echo "e2e: installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || { echo "e2e: npm ci failed" >&2; exit 2; }
 fi
@@ -135,6 +135,8 @@ read -r NUBIS_API_BASE NUBIS_DELIVERY_BASE < <(node -e '
 export NUBIS_API_BASE NUBIS_DELIVERY_BASE
 export NUBIS_DATA_DIR=$DATA
 export NUBIS_BIN=$BIN
+# Screenshots of the dashboard tests, beside the binary: <build>/test-output/dashboard.
+export NUBIS_SCREENSHOT_DIR=${NUBIS_SCREENSHOT_DIR:-$(dirname "$BIN")/test-output/dashboard}
 echo "e2e: nubis pid $(cat "$PIDFILE") at $NUBIS_API_BASE"
 
 if [ $# -gt 0 ]; then

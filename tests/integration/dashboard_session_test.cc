@@ -5,6 +5,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "dashboard/assets.h"
 #include "test_server.h"
 
 namespace nubis::testing {
@@ -157,11 +158,25 @@ TEST(DashboardSessionIt, ThePageIsServedAtTheRootWithAStrictPolicy) {
   EXPECT_EQ(page.header("Referrer-Policy"), "no-referrer");
   // No inline script: every script is a file of the same origin.
   EXPECT_EQ(page.body.find("<script>"), std::string::npos);
-  Response js = srv.request("GET", "/dashboard/assets/app.js");
-  ASSERT_EQ(js.status, 200u);
-  EXPECT_EQ(js.header("Content-Type"), "text/javascript; charset=utf-8");
-  EXPECT_NE(js.body.find("X-CSRF-Token"), std::string::npos);
-  EXPECT_EQ(js.body.find("innerHTML"), std::string::npos) << "API text is always set as text";
+  // Images come from this origin and the delivery origin only.
+  const std::string& delivery = srv.app().deliveryBaseUrl();
+  EXPECT_NE(csp.find("img-src 'self' data: blob: " + delivery + ";"), std::string::npos) << csp;
+  Response lib = srv.request("GET", "/dashboard/assets/lib.js");
+  ASSERT_EQ(lib.status, 200u);
+  EXPECT_EQ(lib.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(lib.body.find("X-CSRF-Token"), std::string::npos);
+  // API text is always set as text: no script of the page writes markup.
+  int scripts = 0;
+  for (const dashboard::Asset& a : dashboard::embeddedAssets()) {
+    if (!a.name.ends_with(".js")) continue;
+    ++scripts;
+    Response js = srv.request("GET", "/dashboard/assets/" + std::string(a.name));
+    ASSERT_EQ(js.status, 200u) << a.name;
+    EXPECT_EQ(js.body, a.body) << a.name;
+    for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("})
+      EXPECT_EQ(js.body.find(sink), std::string::npos) << sink << " in " << a.name;
+  }
+  EXPECT_GE(scripts, 2);
   EXPECT_EQ(srv.request("GET", "/dashboard/assets/app.css").header("Content-Type"), "text/css; charset=utf-8");
   EXPECT_EQ(srv.request("GET", "/dashboard/assets/secrets.txt").status / 100, 4u);
   EXPECT_EQ(srv.request("GET", "/dashboard/assets/..%2f..%2fnubis.db").status / 100, 4u);

@@ -1,76 +1,69 @@
-// The dashboard: it signs in at /dashboard/api/session and then acts only through the public
-// v4 API with the session cookie, sending the session's CSRF token on every call but a read.
-// Everything shown is set with textContent: names, ids and messages from the API stay text.
+// The dashboard's shell: sign-in, the header with its navigation, and a hash router that loads
+// each page's module (overview.js, tokens.js, images.js, dns.js, members.js) into <main>.
+// Pages export render(view, args): view is an emptied container, args the rest of the hash path
+// (#/images/variants -> ['variants']).
+import { api, h, session } from './lib.js';
 
 const $ = (id) => document.getElementById(id);
-let csrf = '';
 
-async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-  let json = null;
-  try { json = await res.json(); } catch { /* not JSON */ }
-  const message = json && json.errors && json.errors[0] ? json.errors[0].message : `HTTP ${res.status}`;
-  return { ok: res.ok && json && json.success !== false, status: res.status, json, message };
+const PAGES = {
+  overview: { module: './overview.js', title: 'Overview' },
+  profile: { module: './tokens.js', title: 'API Tokens' },
+  images: { module: './images.js', title: 'Images' },
+  dns: { module: './dns.js', title: 'DNS' },
+  members: { module: './members.js', title: 'Members' },
+};
+
+function signedIn(on) {
+  // Shown from here on (focus needs a visible page).
+  document.documentElement.classList.add('ready');
+  $('sign-in').hidden = on;
+  $('view').hidden = !on;
+  $('nav').hidden = !on;
+  $('sign-out').hidden = !on;
+  $('who').hidden = !on;
+  $('account-pick').hidden = !on || session.accounts.length < 2;
 }
 
-function show(section) {
-  for (const id of ['sign-in', 'overview']) $(id).hidden = id !== section;
-  $('sign-out').hidden = section !== 'overview';
-  $('who').hidden = section !== 'overview';
-}
-
-function copyButton(text, label) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = 'Copy';
-  b.setAttribute('aria-label', `Copy ${label}`);
-  b.addEventListener('click', async () => {
-    try { await navigator.clipboard.writeText(text); b.textContent = 'Copied'; } catch { b.textContent = 'Select and copy'; }
-    setTimeout(() => { b.textContent = 'Copy'; }, 1500);
-  });
-  return b;
-}
-
-function idRow(label, value) {
-  const row = document.createElement('p');
-  row.className = 'id-row';
-  const name = document.createElement('span');
-  name.textContent = `${label}:`;
-  const code = document.createElement('code');
-  code.textContent = value;
-  row.append(name, code, copyButton(value, label));
-  return row;
-}
-
-async function overview(user) {
-  $('who').textContent = user.email;
-  show('overview');
+async function loadSession(result) {
+  session.csrf = result.csrf_token;
+  session.user = result.user;
   const accounts = await api('GET', '/client/v4/accounts?per_page=50');
-  const box = $('accounts');
-  box.replaceChildren();
-  for (const a of accounts.ok ? accounts.json.result : []) {
-    const h = document.createElement('h2');
-    h.textContent = a.name;
-    box.append(h, idRow('Account ID', a.id));
+  session.accounts = accounts.ok ? accounts.result : [];
+  $('who').textContent = session.user.email;
+  const pick = $('account-pick');
+  pick.replaceChildren(...session.accounts.map((a) => h('option', { value: a.id }, a.name)));
+  const chosen = sessionStorage.getItem('nubis.account');
+  if (chosen && session.accounts.some((a) => a.id === chosen)) pick.value = chosen;
+  signedIn(true);
+}
+
+let rendering = 0;
+async function route() {
+  if (!session.user) return;
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const name = PAGES[parts[0]] ? parts[0] : 'overview';
+  const page = PAGES[name];
+  for (const a of $('nav').querySelectorAll('a')) {
+    if (a.dataset.page === name) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
   }
-  const zones = await api('GET', '/client/v4/zones?per_page=50');
-  const rows = zones.ok ? zones.json.result : [];
-  $('zones-empty').hidden = rows.length > 0;
-  $('zones').hidden = rows.length === 0;
-  const body = $('zones').tBodies[0];
-  body.replaceChildren();
-  for (const z of rows) {
-    const tr = body.insertRow();
-    tr.insertCell().textContent = z.name;
-    tr.insertCell().textContent = z.status;
-    const cell = tr.insertCell();
-    const code = document.createElement('code');
-    code.textContent = z.id;
-    cell.append(code, ' ', copyButton(z.id, `Zone ID of ${z.name}`));
+  const ticket = ++rendering;
+  const view = $('view');
+  view.setAttribute('aria-busy', 'true');
+  document.title = `${page.title} · Nubis`;
+  try {
+    const mod = await import(page.module);
+    if (ticket !== rendering) return;  // a later navigation won
+    view.replaceChildren();
+    await mod.render(view, parts.slice(1));
+  } catch (e) {
+    view.replaceChildren(h('p', { class: 'error', role: 'alert' }, `This page failed to load: ${e.message}`));
+  } finally {
+    if (ticket === rendering) view.removeAttribute('aria-busy');
   }
+  const heading = view.querySelector('h1');
+  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
 }
 
 $('sign-in-form').addEventListener('submit', async (e) => {
@@ -79,28 +72,38 @@ $('sign-in-form').addEventListener('submit', async (e) => {
   err.hidden = true;
   const res = await api('POST', '/dashboard/api/session', { email: $('email').value, password: $('password').value });
   if (!res.ok) {
-    err.textContent = res.message;
+    err.textContent = res.error.message;
     err.hidden = false;
     $('password').focus();
     return;
   }
-  csrf = res.json.result.csrf_token;
   $('password').value = '';
-  await overview(res.json.result.user);
+  await loadSession(res.result);
+  await route();
 });
 
 $('sign-out').addEventListener('click', async () => {
   await api('DELETE', '/dashboard/api/session');
-  csrf = '';
-  show('sign-in');
+  session.csrf = '';
+  session.user = null;
+  session.accounts = [];
+  $('view').replaceChildren();
+  signedIn(false);
   $('email').focus();
 });
 
-const session = await api('GET', '/dashboard/api/session');
-if (session.ok) {
-  csrf = session.json.result.csrf_token;
-  await overview(session.json.result.user);
+$('account-pick').addEventListener('change', () => {
+  sessionStorage.setItem('nubis.account', $('account-pick').value);
+  route();
+});
+
+window.addEventListener('hashchange', route);
+
+const current = await api('GET', '/dashboard/api/session');
+if (current.ok) {
+  await loadSession(current.result);
+  await route();
 } else {
-  show('sign-in');
+  signedIn(false);
   $('email').focus();
 }

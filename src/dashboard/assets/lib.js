@@ -1,0 +1,135 @@
+// What every page of the dashboard shares: the v4 API client (the session cookie plus its CSRF
+// token), element building that only ever sets text, copy buttons, field errors and paging.
+// Pages never read the store: everything goes through the public API with the session's rights.
+
+export const session = { csrf: '', user: null, accounts: [] };
+
+function errorOf(json, status) {
+  const e = json && Array.isArray(json.errors) && json.errors[0];
+  return e ? { code: e.code, message: e.message, pointer: e.source && e.source.pointer } : { code: 0, message: `HTTP ${status}` };
+}
+
+// One call of the v4 API (or /dashboard/api). body: a plain object (sent as JSON) or FormData.
+// Resolves to { ok, status, json, result, error: { code, message, pointer } }; never throws for an
+// HTTP error, so every page shows the API's own words.
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = session.csrf;
+  let payload;
+  if (body instanceof FormData) payload = body;
+  else if (body !== undefined) { headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body); }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch (e) {
+    return { ok: false, status: 0, json: null, result: null, error: { code: 0, message: `Network error: ${e.message}` } };
+  }
+  let json = null;
+  try { json = await res.json(); } catch { /* not JSON */ }
+  const ok = res.ok && json !== null && json.success !== false;
+  return { ok, status: res.status, json, result: json ? json.result : null, error: ok ? null : errorOf(json, res.status) };
+}
+
+// A multipart upload with progress (fetch reports none): onProgress(fraction 0..1).
+export function upload(path, form, onProgress) {
+  return new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('X-CSRF-Token', session.csrf);
+    xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); });
+    const done = () => {
+      let json = null;
+      try { json = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      const ok = xhr.status >= 200 && xhr.status < 300 && json !== null && json.success !== false;
+      resolve({ ok, status: xhr.status, json, result: json ? json.result : null, error: ok ? null : errorOf(json, xhr.status) });
+    };
+    xhr.addEventListener('load', done);
+    xhr.addEventListener('error', () => resolve({ ok: false, status: 0, json: null, result: null, error: { code: 0, message: 'Network error' } }));
+    xhr.send(form);
+  });
+}
+
+// Every item of a paged v4 list (page by page until an empty or short page, as the SDK does).
+export async function listAll(path, perPage = 50, max = 1000) {
+  const items = [];
+  const sep = path.includes('?') ? '&' : '?';
+  for (let page = 1; items.length < max; page++) {
+    const res = await api('GET', `${path}${sep}page=${page}&per_page=${perPage}`);
+    if (!res.ok) return { ok: false, error: res.error, items };
+    const rows = Array.isArray(res.result) ? res.result : [];
+    items.push(...rows);
+    if (rows.length < perPage) break;
+  }
+  return { ok: true, items };
+}
+
+// h('p', { class: 'x', for: 'id', onclick: fn }, 'text', child, ...): an element whose strings are
+// text nodes, never markup. Attributes named on* become listeners; `hidden`, `disabled`,
+// `checked`, `selected` and `value` are set as properties.
+export function h(tag, props, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (['hidden', 'disabled', 'checked', 'selected', 'value', 'multiple'].includes(k)) el[k] = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  el.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+  return el;
+}
+
+export function copyButton(text, label) {
+  const b = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${label}` }, 'Copy');
+  b.addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(typeof text === 'function' ? text() : text); b.textContent = 'Copied'; } catch { b.textContent = 'Select and copy'; }
+    setTimeout(() => { b.textContent = 'Copy'; }, 1500);
+  });
+  return b;
+}
+
+export function idRow(label, value) {
+  return h('p', { class: 'id-row' }, h('span', {}, `${label}:`), h('code', {}, value), copyButton(value, label));
+}
+
+// An error paragraph (role=alert) to place next to a field or form; set(message) / clear().
+export function errorLine(id) {
+  const p = h('p', { class: 'error', role: 'alert', id, hidden: true });
+  p.set = (message) => { p.textContent = message; p.hidden = !message; };
+  p.clear = () => p.set('');
+  return p;
+}
+
+export function emptyState(text, ...more) {
+  return h('div', { class: 'empty' }, h('p', {}, text), ...more);
+}
+
+// The account the account-scoped pages act on: the one chosen in the header, else the first.
+export function currentAccount() {
+  const id = sessionStorage.getItem('nubis.account');
+  return session.accounts.find((a) => a.id === id) || session.accounts[0] || null;
+}
+
+export function navigate(hash) {
+  if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  else location.hash = hash;
+}
+
+export function formatDate(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+}
+
+// An accessible pager for a v4 list's result_info: onPage(page).
+export function pager(info, onPage) {
+  if (!info) return h('nav', { hidden: true });
+  const page = info.page || 1;
+  const pages = info.total_pages || Math.max(1, Math.ceil((info.total_count || 0) / (info.per_page || 1)));
+  return h('nav', { class: 'pager', 'aria-label': 'Pages' },
+    h('button', { type: 'button', disabled: page <= 1, onclick: () => onPage(page - 1) }, 'Previous'),
+    h('span', {}, `Page ${page} of ${pages}`),
+    h('button', { type: 'button', disabled: page >= pages, onclick: () => onPage(page + 1) }, 'Next'));
+}

@@ -1,0 +1,33 @@
+// Overview: the account's name and Account ID, and the zones with their Zone IDs (seed 002:
+// "find your Account ID and Zone ID on the Overview page"), each with a copy button.
+import { api, copyButton, emptyState, h, idRow, session } from './lib.js';
+
+export async function render(view) {
+  view.append(h('h1', {}, 'Overview'));
+  for (const a of session.accounts) {
+    view.append(h('section', { class: 'card', 'aria-label': `Account ${a.name}` },
+      h('h2', {}, a.name), idRow('Account ID', a.id)));
+  }
+  view.append(h('h2', {}, 'Zones'));
+  const zones = await api('GET', '/client/v4/zones?per_page=50');
+  if (!zones.ok) {
+    view.append(h('p', { class: 'error', role: 'alert' }, zones.error.message));
+    return;
+  }
+  if (zones.result.length === 0) {
+    view.append(emptyState('No zones yet.', h('p', {}, 'Add one with ', h('code', {}, 'POST /client/v4/zones'), ', then its Zone ID shows here.')));
+    return;
+  }
+  const body = h('tbody');
+  for (const z of zones.result) {
+    body.append(h('tr', {},
+      h('td', {}, z.name),
+      h('td', {}, z.status),
+      h('td', {}, h('code', {}, z.id), ' ', copyButton(z.id, `Zone ID of ${z.name}`)),
+      h('td', {}, h('a', { href: `#/dns/${encodeURIComponent(z.id)}` }, 'DNS'))));
+  }
+  view.append(h('table', { id: 'zones' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Zone'), h('th', { scope: 'col' }, 'Status'),
+      h('th', { scope: 'col' }, 'Zone ID'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Links')))),
+    body));
+}

@@ -1,0 +1,6 @@
+// tokens: not built yet.
+import { h } from './lib.js';
+
+export async function render(view) {
+  view.append(h('h1', {}, 'tokens'), h('p', { class: 'empty' }, 'This page is not built yet.'));
+}
