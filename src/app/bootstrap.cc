@@ -93,7 +93,7 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
   user.password_hash = auth::hashPassword(password, rng);
   if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
   const std::string global_key = ids::newGlobalKey(rng);
-  user.global_key_hash = authn.hasher().hash("global_key", global_key);
+  user.global_key_hash = auth::globalKeyHash(authn.hasher(), global_key);
   user.created_on = user.modified_on = now;
 
   store::AccountRow account;

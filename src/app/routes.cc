@@ -28,8 +28,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   ssl::registerRoutes(router, s.ssl, s.store);
   // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*
   images::registerRoutes(router, s.images, s.delivery);
-  // /dashboard/api/session (sign-in, session, sign-out)
-  dashboard::registerSessionRoutes(router, {s.store, s.sessions, s.throttle, s.clock});
+  // /dashboard/api/session (sign-in, session, sign-out), /dashboard/api/global_api_key/roll
+  dashboard::registerSessionRoutes(router, {s.store, s.sessions, s.throttle, s.clock, s.authn, s.rng});
   // / and /dashboard/assets/* (the dashboard's page)
   dashboard::registerAssetRoutes(
       router, {[&images = s.images] { return images.deliveryBase(); }, s.dashboard_dir});

@@ -4,6 +4,7 @@
 
 #include "api/errors.h"
 #include "app/bootstrap.h"
+#include "auth/authenticator.h"
 #include "auth/passwords.h"
 #include "auth/policy.h"
 #include "auth/secrets.h"
@@ -33,7 +34,7 @@ Result<NewUser> createUserIn(store::Store& store, const auth::SecretHasher& hash
   user.email = email;
   user.password_hash = auth::hashPassword(out.password, rng);
   if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
-  user.global_key_hash = hasher.hash("global_key", out.global_api_key);
+  user.global_key_hash = auth::globalKeyHash(hasher, out.global_api_key);
   user.created_on = user.modified_on = clock.nowMicros();
   out.api_token = ids::newTokenSecret(rng);
   store::TokenRow token;

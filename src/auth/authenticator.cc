@@ -8,7 +8,7 @@
 namespace nubis::auth {
 
 std::string Authenticator::globalKeyKey(std::string_view email, std::string_view key) const {
-  return "k:" + text::asciiLower(email) + ":" + hasher_.hash("global_key", key);
+  return "k:" + text::asciiLower(email) + ":" + globalKeyHash(hasher_, key);
 }
 
 std::shared_ptr<const Principal> Authenticator::cached(const std::string& key) const {
@@ -116,7 +116,7 @@ Result<AuthResult> Authenticator::loadGlobalKey(std::string_view email, std::str
   auto user = store_.findUserByEmail(text::asciiLower(email));
   if (!user) return user.error();
   // Hash even for an unknown e-mail so both paths cost the same.
-  std::string presented = hasher_.hash("global_key", key);
+  std::string presented = globalKeyHash(hasher_, key);
   if (!*user || !constantTimeEquals(presented, (*user)->global_key_hash))
     return AuthResult{nullptr, AuthFailure::kUnknownKey};
   auto p = userPrincipal(**user, Principal::Kind::kGlobalKey);

@@ -23,6 +23,11 @@
 
 namespace nubis::auth {
 
+// What a user row keeps of its Global API Key: the key's keyed hash in a domain of its own.
+inline std::string globalKeyHash(const SecretHasher& hasher, std::string_view key) {
+  return hasher.hash("global_key", key);
+}
+
 struct AuthResult {
   std::shared_ptr<const Principal> principal;
   AuthFailure failure = AuthFailure::kNone;

@@ -4,13 +4,21 @@
 // CSRF token required). Once signed in, the dashboard acts only through the public v4 API with
 // that cookie, as the user itself (api::SessionCookie in the dispatcher): it never reads the
 // store on its own. Failed sign-ins are throttled per e-mail and per address (auth/sessions.h).
+//
+// POST /dashboard/api/global_api_key/roll {"password"} is the one thing the dashboard does that
+// the v4 API has no endpoint for (My Profile → API Tokens → Global API Key): with the session,
+// its CSRF token and the password typed again, the user's Global API Key is replaced and the new
+// key is answered once. Nubis keeps only a keyed hash of the key, so it cannot be shown again
+// later, only rolled; the old key stops working at once.
 #pragma once
 
 #include <functional>
 #include <string>
 
 #include "api/router.h"
+#include "auth/authenticator.h"
 #include "auth/sessions.h"
+#include "base/random.h"
 #include "base/clock.h"
 #include "store/store.h"
 
@@ -21,6 +29,8 @@ struct SessionDeps {
   auth::SessionStore& sessions;
   auth::LoginThrottle& throttle;
   const Clock& clock;
+  auth::Authenticator& authn;
+  Random& rng;
 };
 
 void registerSessionRoutes(api::Router& router, SessionDeps deps);

@@ -141,6 +141,47 @@ TEST(DashboardSessionIt, ExpiresWhenIdleAndApiCredentialsWinOverTheCookie) {
   EXPECT_EQ(twice.errorCode(), 9106);
 }
 
+// My Profile → Global API Key: the key is rolled with the session, its CSRF token and the password
+// typed again; the new key is shown once and works, the old one stops at once.
+TEST(DashboardSessionIt, TheGlobalApiKeyIsRolledWithThePasswordTypedAgain) {
+  TestServer srv;
+  SignIn s = signIn(srv, srv.boot().email, srv.boot().password);
+  ASSERT_EQ(s.response.status, 200u);
+  const std::string path = "/dashboard/api/global_api_key/roll";
+  auto roll = [&](std::string password, Headers h) {
+    h.emplace_back("Content-Type", "application/json");
+    return srv.request("POST", path, h, json::serialize(json::object{{"password", password}}));
+  };
+  auto withKey = [&](const std::string& key) {
+    return srv.request("GET", "/client/v4/user",
+                       {{"X-Auth-Email", srv.boot().email}, {"X-Auth-Key", key}});
+  };
+  ASSERT_EQ(withKey(srv.boot().global_api_key).status, 200u);
+  // No session, no CSRF token, another credential: refused before the password is looked at.
+  EXPECT_EQ(roll(srv.boot().password, {}).status, 403u);
+  EXPECT_EQ(roll(srv.boot().password, {{"Cookie", s.cookie}}).status, 403u);
+  EXPECT_EQ(roll(srv.boot().password, {{"X-Auth-Email", srv.boot().email}, {"X-Auth-Key", srv.boot().global_api_key},
+                                       {"X-CSRF-Token", s.csrf}}).status, 403u);
+  // A wrong password: the sign-in's answer, and the key unchanged.
+  Response wrong = roll("not the password", {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
+  EXPECT_EQ(wrong.status, 401u) << wrong.describe();
+  EXPECT_EQ(wrong.errorCode(), 9103);
+  EXPECT_EQ(withKey(srv.boot().global_api_key).status, 200u);
+
+  Response ok = roll(srv.boot().password, {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
+  ASSERT_EQ(ok.status, 200u) << ok.describe();
+  EXPECT_EQ(ok.header("Cache-Control"), "no-store");
+  const std::string key(ok.result().at("global_api_key").as_string());
+  EXPECT_EQ(key.size(), 37u);
+  EXPECT_NE(key, srv.boot().global_api_key);
+  EXPECT_EQ(withKey(key).status, 200u);
+  EXPECT_EQ(withKey(srv.boot().global_api_key).status, 403u) << "the old key stops at once";
+  // Never logged.
+  for (const std::string& line : srv.log().lines()) EXPECT_EQ(line.find(key), std::string::npos) << line;
+  // The session goes on.
+  EXPECT_EQ(srv.request("GET", "/client/v4/user", {{"Cookie", s.cookie}}).status, 200u);
+}
+
 // The page and its files come from the binary, with headers that keep the page to itself.
 TEST(DashboardSessionIt, ThePageIsServedAtTheRootWithAStrictPolicy) {
   TestServer srv;
