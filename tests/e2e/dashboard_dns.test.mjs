@@ -126,6 +126,69 @@ describe('dashboard: DNS page', () => {
       assert.equal(rec.proxied, true);
       assert.equal(rec.ttl, 1, 'Auto');
       assert.equal(rec.comment, 'web front');
+
+      // The same record again: a refusal that names no field is shown at the form, in the API's words.
+      const again = await raw(srv.apiBase, 'POST', `/zones/${zone.id}/dns_records`,
+        { token: B.api_token, json: { type: 'A', name: 'www', content: '192.0.2.10', proxied: true } });
+      assert.equal(again.status, 400);
+      await page.getByRole('button', { name: 'Add record' }).click();
+      await dialog.getByLabel('Name', { exact: true }).fill('www');
+      await dialog.getByLabel('Content').fill('192.0.2.10');
+      await dialog.getByLabel('Proxied through Cloudflare').check();
+      await dialog.getByRole('button', { name: 'Add record' }).click();
+      const formError = page.locator('#dns-form-error');
+      await formError.waitFor();
+      assert.equal(await formError.textContent(), again.body.errors[0].message);
+      await screenshot(page, 'dns-04b-add-duplicate');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      assert.equal((await apiRecords(zone)).length, 1);
+      assertClean(HTTP_400);
+    });
+  });
+
+  test('MX takes a priority and SRV its data fields (priority, weight, port, target) through the form', async () => {
+    const zone = await createZone(admin, cleanup, B.account_id, 'dash-dns');
+    await withDashboard('dns-add-mx-srv', async ({ page, assertClean }) => {
+      await openZone(page, zone);
+      const dialog = page.getByRole('dialog', { name: 'Add record' });
+      await page.getByRole('button', { name: 'Add record' }).click();
+      await dialog.getByLabel('Type').selectOption('MX');
+      assert.equal(await dialog.getByLabel('Proxied through Cloudflare').isVisible(), false, 'MX cannot be proxied');
+      await dialog.getByLabel('Name', { exact: true }).fill('@');
+      await dialog.getByLabel('Content').fill(`mail.${zone.name}`);
+      await dialog.getByLabel(/^Priority/).fill('10');
+      await dialog.getByLabel('TTL').selectOption({ label: '1 hr' });
+      await dialog.getByRole('button', { name: 'Add record' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await waitRows(page, 1);
+
+      await page.getByRole('button', { name: 'Add record' }).click();
+      await dialog.getByLabel('Type').selectOption('SRV');
+      assert.equal(await dialog.getByLabel('Content').isVisible(), false, 'SRV content comes from its data');
+      await dialog.getByLabel('Name', { exact: true }).fill('_sip._tcp');
+      const data = dialog.getByRole('group', { name: 'SRV data' });
+      await data.getByLabel('Priority').fill('1');
+      await data.getByLabel('Weight').fill('5');
+      await data.getByLabel('Target').fill(`sip.${zone.name}`);
+      // No port: the API names data.port, and that is where its message goes.
+      await dialog.getByRole('button', { name: 'Add record' }).click();
+      const portError = page.locator('#dns-f-data-port-error');
+      await portError.waitFor();
+      assert.match(await portError.textContent(), /data\.port/);
+      await data.getByLabel('Port').fill('5060');
+      await screenshot(page, 'dns-04c-add-srv');
+      await dialog.getByRole('button', { name: 'Add record' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await waitRows(page, 2);
+
+      const byType = Object.fromEntries((await apiRecords(zone)).map((r) => [r.type, r]));
+      assert.equal(byType.MX.name, zone.name);
+      assert.equal(byType.MX.content, `mail.${zone.name}`);
+      assert.equal(byType.MX.priority, 10);
+      assert.equal(byType.MX.ttl, 3600);
+      assert.deepEqual(byType.SRV.data, { priority: 1, weight: 5, port: 5060, target: `sip.${zone.name}` });
+      const shown = Object.fromEntries((await rows(page)).map((r) => [r[0], r[2]]));
+      assert.equal(shown.SRV, byType.SRV.content);
       assertClean(HTTP_400);
     });
   });
@@ -252,8 +315,8 @@ describe('dashboard: DNS page', () => {
       // Name contains "web1", any type: the A and the TXT record.
       await filters.getByLabel('Type').selectOption('');
       await waitRows(page, 5);
-      await filters.getByLabel('Search').fill('web1');
-      await filters.getByLabel('in', { exact: true }).selectOption('name');
+      await filters.getByLabel('Search', { exact: true }).fill('web1');
+      await filters.getByLabel('Search in').selectOption('name');
       await page.getByRole('button', { name: 'Filter', exact: true }).click();
       await waitRows(page, 2);
       assert.deepEqual((await rows(page)).map((r) => r[0]).sort(), ['A', 'TXT']);

@@ -159,7 +159,7 @@ class RecordsPage {
     } },
       h('div', {}, h('label', { for: 'dns-filter-type' }, 'Type'), type),
       h('div', { class: 'dns-grow' }, h('label', { for: 'dns-filter-text' }, 'Search'), text),
-      h('div', {}, h('label', { for: 'dns-filter-in' }, 'in'), where),
+      h('div', {}, h('label', { for: 'dns-filter-in' }, 'Search in'), where),
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Filter'), clear));
     return form;
   }
