@@ -272,8 +272,8 @@ function uploadCard(account, onUploaded) {
   const rows = h('ul', { class: 'uploads', 'aria-label': 'Uploads', 'aria-live': 'polite' });
   const zone = h('div', { class: 'drop-zone', id: 'drop-zone' },
     h('p', {}, 'Drag and drop images here, or'),
-    h('label', { for: input.id, class: 'button primary' }, 'Choose images'),
     input,
+    h('label', { for: input.id, class: 'button primary' }, 'Choose images'),
     h('p', { class: 'hint' }, 'PNG, JPEG, GIF, WebP or SVG, up to 10 MB each.'));
 
   // The drop zone highlights while files are over it; a drop starts their uploads.
