@@ -306,6 +306,30 @@ describe('dashboard: Members', () => {
     });
   });
 
+  test('more members than a page: the pager and the status filter', async () => {
+    // "zz-" sorts after every other e-mail of the account (the list is ordered by e-mail).
+    const emails = [];
+    for (let i = 0; i < 21; i++) emails.push(`zz-${uniqueName(`dash-page${String(i).padStart(2, '0')}`)}@example.com`);
+    for (const e of emails) await apiInvite(e, [ROLE.READ_ONLY]);
+    const last = [...emails].sort().at(-1);
+    await withDashboard('members-pages', async ({ page, assertClean }) => {
+      await signIn(page);
+      await openMembers(page);
+      assert.equal(await page.locator('#members tbody tr').count(), 20, 'a page holds 20');
+      assert.match(await page.locator('#members-list .pager span').textContent(), /^Page 1 of \d+$/);
+      const row = await findRow(page, last);
+      assert.equal(await row.count(), 1, 'the last e-mail is found on a later page');
+      assert.doesNotMatch(await page.locator('#members-list .pager span').textContent(), /^Page 1 /);
+      await screenshot(page, 'members-17-page-2');
+      // Pending invites only.
+      await page.getByLabel('Show').selectOption('pending');
+      await page.locator('#members-list:not([aria-busy]) .pager span', { hasText: /^Page 1 of/ }).waitFor();
+      const statuses = await page.locator('#members .badge').allTextContents();
+      assert.ok(statuses.length > 0 && statuses.every((t) => t === 'pending'), statuses.join());
+      assertClean();
+    });
+  });
+
   test('on a phone-sized screen: members as cards, the invitation and the dialog fit (no sideways scroll)', async () => {
     const user = await createUser('dash-narrow-with-a-rather-long-name');
     await apiInvite(user.email, [ROLE.SUPER, ROLE.READ_ONLY]);

@@ -97,7 +97,7 @@ async function renderAccount(box, say, again) {
   const account = currentAccount();
   if (!account) {
     box.append(emptyState('You are not a member of any account yet.',
-      h('p', {}, 'When an account invites you, the invitation shows at the top of this page.')));
+      h('p', {}, 'Invitations to join an account show at the top of this page; accept one to work in that account.')));
     return;
   }
   const base = `/client/v4/accounts/${encodeURIComponent(account.id)}`;
@@ -246,8 +246,7 @@ function memberRow(ctx, m) {
   }
   return h('tr', { dataset: { memberId: m.id } },
     whoCell(m), rolesCell,
-    h('td', {}, h('span', { class: `badge status-${m.status}` }, STATUS_WORDS[m.status] || m.status),
-      m.status === 'pending' ? h('span', { class: 'muted status-hint' }, ' invite sent') : null),
+    h('td', {}, h('span', { class: `badge status-${m.status}` }, STATUS_WORDS[m.status] || m.status)),
     h('td', { class: 'actions-cell' }, actions, err));
 }
 
