@@ -342,7 +342,7 @@ async function renderDetail(view, account, id) {
   const image = res.result;
   learnDelivery(account, [image]);
   const name = image.filename || image.id;
-  view.append(h('h1', {}, name), back,
+  view.append(h('h1', { class: 'img-title' }, name), back,
     h('div', { class: 'img-detail' },
       h('div', { class: 'img-preview' }, thumbnail(image, name)),
       h('div', {}, detailFacts(image), variantUrls(image))),
@@ -525,6 +525,7 @@ function variantPreview(account, variant, previewable, options) {
   const frame = h('div', { class: 'preview-frame' });
   const caption = h('p', { class: 'hint preview-url' });
   const note = h('div', { class: 'preview-note' });
+  if (previewable.some((i) => i.id === previewPick)) pick.value = previewPick;
   let stamp = Date.now();  // a fresh query after a save: the browser keeps earlier renderings
   let timer = 0;
 
@@ -559,12 +560,15 @@ function variantPreview(account, variant, previewable, options) {
     caption.textContent = `Loading ${url}`;
   }
 
-  pick.addEventListener('change', show);
+  pick.addEventListener('change', () => { previewPick = pick.value; show(); });
   live.addEventListener('change', show);
   el.append(field('Preview image', pick), checkField('Live preview of unsaved options (flexible variants)', live), frame, caption, note);
   show();
   return { el, refresh };
 }
+
+// The image last chosen for the preview (kept while editing one variant after another).
+let previewPick = null;
 
 // Delivery refused a flexible URL: in words, with the switch that allows them.
 function flexibleOffNote(account, retry) {
