@@ -2,7 +2,7 @@
 // each page's module (overview.js, tokens.js, images.js, dns.js, members.js) into <main>.
 // Pages export render(view, args): view is an emptied container, args the rest of the hash path
 // (#/images/variants -> ['variants']).
-import { api, h, session } from './lib.js';
+import { api, currentAccount, h, refreshAccounts, session } from './lib.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -25,16 +25,21 @@ function signedIn(on) {
   $('account-pick').hidden = !on || session.accounts.length < 2;
 }
 
+// The header's account picker, from session.accounts (shown when there is a choice).
+function syncAccountPicker() {
+  const pick = $('account-pick');
+  const chosen = currentAccount();
+  pick.replaceChildren(...session.accounts.map((a) => h('option', { value: a.id }, a.name)));
+  if (chosen) pick.value = chosen.id;
+  pick.hidden = !session.user || session.accounts.length < 2;
+}
+window.addEventListener('nubis:accounts', syncAccountPicker);
+
 async function loadSession(result) {
   session.csrf = result.csrf_token;
   session.user = result.user;
-  const accounts = await api('GET', '/client/v4/accounts?per_page=50');
-  session.accounts = accounts.ok ? accounts.result : [];
   $('who').textContent = session.user.email;
-  const pick = $('account-pick');
-  pick.replaceChildren(...session.accounts.map((a) => h('option', { value: a.id }, a.name)));
-  const chosen = sessionStorage.getItem('nubis.account');
-  if (chosen && session.accounts.some((a) => a.id === chosen)) pick.value = chosen;
+  await refreshAccounts();
   signedIn(true);
 }
 
@@ -98,6 +103,11 @@ $('account-pick').addEventListener('change', () => {
 });
 
 window.addEventListener('hashchange', route);
+// A click on the page already shown renders it anew (the hash does not change, so no hashchange).
+$('nav').addEventListener('click', (e) => {
+  const link = e.target.closest('a');
+  if (link && link.getAttribute('href') === location.hash) { e.preventDefault(); route(); }
+});
 
 const current = await api('GET', '/dashboard/api/session');
 if (current.ok) {

@@ -106,6 +106,14 @@ export function emptyState(text, ...more) {
   return h('div', { class: 'empty' }, h('p', {}, text), ...more);
 }
 
+// The session's accounts, read again (after sign-in, or after accepting an invitation); the
+// shell's account picker follows through the 'nubis:accounts' event.
+export async function refreshAccounts() {
+  const res = await api('GET', '/client/v4/accounts?per_page=50');
+  session.accounts = res.ok && Array.isArray(res.result) ? res.result : [];
+  window.dispatchEvent(new Event('nubis:accounts'));
+}
+
 // The account the account-scoped pages act on: the one chosen in the header, else the first.
 export function currentAccount() {
   const id = sessionStorage.getItem('nubis.account');

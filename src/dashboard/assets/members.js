@@ -4,7 +4,7 @@
 // Everything goes through the public v4 API (/accounts/{account_id}/members and /roles,
 // /user/invites, /user, /accounts), so the page can do exactly what the session's roles allow and
 // the refusals it shows are the API's own words.
-import { api, currentAccount, emptyState, errorLine, formatDate, h, pager, session } from './lib.js';
+import { api, currentAccount, emptyState, errorLine, formatDate, h, pager, refreshAccounts, session } from './lib.js';
 
 const PER_PAGE = 20;
 const STATUS_WORDS = { accepted: 'accepted', pending: 'pending', rejected: 'declined' };
@@ -70,25 +70,6 @@ function inviteCard(inv, again) {
       inv.expires_on ? `; expires ${formatDate(inv.expires_on)}` : ''),
     h('div', { class: 'actions' }, accept, decline),
     err);
-}
-
-// The session's accounts again (app.js fills them at sign-in), and the header's picker with them.
-async function refreshAccounts() {
-  const res = await api('GET', '/client/v4/accounts?per_page=50');
-  if (!res.ok) return;
-  session.accounts = res.result || [];
-  syncAccountPicker();
-}
-
-// Mirrors app.js's loadSession for the header's account picker: app.js exports no refresh hook
-// yet, and a newly joined account must be choosable without signing in again.
-function syncAccountPicker() {
-  const pick = document.getElementById('account-pick');
-  if (!pick) return;
-  const chosen = currentAccount();
-  pick.replaceChildren(...session.accounts.map((a) => h('option', { value: a.id }, a.name)));
-  if (chosen) pick.value = chosen.id;
-  pick.hidden = session.accounts.length < 2;
 }
 
 // ---------------------------------------------------------------- the account's members

@@ -4,6 +4,14 @@ import { api, copyButton, emptyState, h, idRow, session } from './lib.js';
 
 export async function render(view) {
   view.append(h('h1', {}, 'Overview'));
+  // Invitations wait on the Members page; say so here, where a newly made user lands.
+  const invites = await api('GET', '/client/v4/user/invites');
+  const pending = invites.ok ? invites.result.filter((i) => i.status === 'pending') : [];
+  if (pending.length) {
+    view.append(h('p', { class: 'card notice', role: 'status' },
+      `You have ${pending.length === 1 ? 'an invitation' : `${pending.length} invitations`} to join an account. `,
+      h('a', { href: '#/members' }, 'See your invitations')));
+  }
   for (const a of session.accounts) {
     view.append(h('section', { class: 'card', 'aria-label': `Account ${a.name}` },
       h('h2', {}, a.name), idRow('Account ID', a.id)));
