@@ -6,7 +6,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveSharedServer } from './lib/server.mjs';
-import { Cleanup, createZone, raw, tokenClient } from './lib/api.mjs';
+import { Cleanup, createUser, createZone, raw, tokenClient } from './lib/api.mjs';
 import { screenshot, signIn, withDashboard } from './lib/browser.mjs';
 
 const srv = await liveSharedServer();
@@ -35,6 +35,29 @@ describe('dashboard: sign-in and Overview', () => {
       await signIn(page);
       assert.equal(await page.title(), 'Overview · Nubis');
       assertClean();
+    });
+  });
+
+  test('lockout: after 5 wrong passwords for an e-mail, the form says to wait, even with the right one', async () => {
+    // A user of its own: the lock is per e-mail. (These 5 failures also count towards the per-address
+    // limit of 20 in 15 minutes that every sign-in of this suite shares: keep failures few.)
+    const user = await createUser(srv, 'locked');
+    await withDashboard('lockout', async ({ page, assertClean }) => {
+      await page.goto(srv.origin + '/');
+      await page.locator('html.ready').waitFor({ state: 'attached' });
+      const attempt = async (password) => {
+        await page.getByLabel('E-mail').fill(user.email);
+        await page.getByLabel('Password').fill(password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForFunction(() => !document.querySelector('#sign-in-error').hidden);
+        const text = await page.locator('#sign-in-error').textContent();
+        await page.evaluate(() => { document.querySelector('#sign-in-error').hidden = true; });
+        return text;
+      };
+      for (let i = 0; i < 5; i++) assert.equal(await attempt(`wrong ${i}`), 'Invalid e-mail or password');
+      assert.equal(await attempt(user.password), 'Too many failed sign-ins: try again in 15 minutes');
+      await screenshot(page, '02b-sign-in-locked');
+      assertClean(/status of 429/);
     });
   });
 
@@ -79,6 +102,37 @@ describe('dashboard: sign-in and Overview', () => {
       await page.reload();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       assertClean();
+    });
+  });
+
+  test('session fixation: a cookie planted before sign-in is never the session', async () => {
+    await withDashboard('fixation', async ({ page, assertClean }) => {
+      // An attacker who could plant a cookie (a sibling subdomain, a shared machine) picks its value.
+      const planted = 'A'.repeat(40);  // the shape of a real session secret
+      await page.context().addCookies([{ name: 'nubis_session', value: planted, url: srv.origin }]);
+      await signIn(page);
+      const [cookie] = await page.context().cookies(srv.origin);
+      assert.notEqual(cookie.value, planted, 'sign-in issues a session of its own');
+      assert.equal((await raw(srv.apiBase, 'GET', '/user', { headers: { Cookie: `nubis_session=${planted}` } })).status, 401);
+      assert.equal((await raw(srv.apiBase, 'GET', '/user', { headers: { Cookie: `nubis_session=${cookie.value}` } })).status, 200);
+      assertClean();
+    });
+  });
+
+  test('a session that ends while the page is open brings back the sign-in form, saying why', async () => {
+    await withDashboard('session-ended', async ({ page, assertClean }) => {
+      await signIn(page);
+      // The session ends elsewhere (here: signed out through the API with its own cookie).
+      const [cookie] = await page.context().cookies(srv.origin);
+      const headers = { Cookie: `nubis_session=${cookie.value}` };
+      const csrf = (await raw(srv.apiBase, 'GET', `${srv.origin}/dashboard/api/session`, { headers })).body.result.csrf_token;
+      assert.equal((await raw(srv.apiBase, 'DELETE', `${srv.origin}/dashboard/api/session`, { headers: { ...headers, 'X-CSRF-Token': csrf } })).status, 200);
+      await page.getByRole('link', { name: 'My Profile' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assert.equal(await page.locator('#sign-in-error').textContent(), 'Your session has ended. Sign in again.');
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'nothing of the session stays in the tab');
+      await signIn(page);
+      assertClean(/status of 401/);
     });
   });
 

@@ -8,21 +8,13 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveSharedServer } from './lib/server.mjs';
-import { assertOk, raw, tokenClient, uniqueName } from './lib/api.mjs';
+import { ROLE, assertOk, createUser as createNubisUser, raw, tokenClient, uniqueName } from './lib/api.mjs';
 import { screenshot, signIn, withDashboard } from './lib/browser.mjs';
 
 const srv = await liveSharedServer();
 const B = srv.bootstrap;
 const admin = tokenClient(srv.apiBase, B.api_token);
 
-// Cloudflare's role ids (the same in every account).
-const ROLE = Object.freeze({
-  SUPER: '33666b9c79b9a5273fc7344ff42f953d',
-  ADMIN: '05784afa30c1afe1440e79d9351c7430',
-  READ_ONLY: 'f2b20eaa1a5d4af42b53ac16238c99c7',
-});
-
-const ownerKey = { 'X-Auth-Email': B.email, 'X-Auth-Key': B.global_api_key };
 const keyHeaders = (u) => ({ 'X-Auth-Email': u.email, 'X-Auth-Key': u.global_api_key });
 const newEmail = (label) => `${uniqueName(label)}@example.com`;
 const membersPath = `/accounts/${B.account_id}/members`;
@@ -33,13 +25,7 @@ after(async () => {
   for (const id of made) await admin.accounts.members.delete(id, { account_id: B.account_id }).catch(() => {});
 });
 
-// A user made through the Nubis admin API (the instance admin's Global API Key).
-async function createUser(label) {
-  const email = newEmail(label);
-  const password = `pw ${uniqueName('secret')}`;
-  const u = assertOk(await raw(srv.apiBase, 'POST', '/nubis/users', { headers: ownerKey, json: { email, password } }));
-  return { ...u, password };
-}
+const createUser = (label) => createNubisUser(srv, label);
 
 async function apiInvite(email, roles) {
   const m = assertOk(await raw(srv.apiBase, 'POST', membersPath, { token: B.api_token, json: { email, roles } }));

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { liveSharedServer } from './lib/server.mjs';
-import { Cleanup, PG, assertOk, createZone, raw, tokenClient, uniqueName, zoneRes } from './lib/api.mjs';
+import { Cleanup, PG, assertOk, createUser, createZone, raw, tokenClient, uniqueName, zoneRes } from './lib/api.mjs';
 import { screenshot, signIn, withDashboard } from './lib/browser.mjs';
 
 const run = promisify(execFile);
@@ -273,11 +273,8 @@ describe('dashboard: API tokens', () => {
 
   test('Global API Key: rolled only with the password typed again; the new key works, the old one stops', async () => {
     // A user of its own (rolling the bootstrap user's key would pull it from under other tests).
-    const email = `${uniqueName('keyroll')}@example.com`;
-    const password = `pw-${uniqueName('x')}`;
-    const user = assertOk(await raw(srv.apiBase, 'POST', '/nubis/users', {
-      headers: { 'X-Auth-Email': B.email, 'X-Auth-Key': B.global_api_key }, json: { email, password },
-    }));
+    const user = await createUser(srv, 'keyroll');
+    const { email, password } = user;
     const withKey = (key) => raw(srv.apiBase, 'GET', '/user', { headers: { 'X-Auth-Email': email, 'X-Auth-Key': key } });
     assert.equal((await withKey(user.global_api_key)).status, 200);
     await withDashboard('tokens-global-key', async ({ page, assertClean }) => {
@@ -291,7 +288,7 @@ describe('dashboard: API tokens', () => {
       assert.equal((await withKey(user.global_api_key)).status, 200, 'unchanged after a wrong password');
       await page.getByLabel('Your password').fill(password);
       await page.getByRole('button', { name: 'Roll Global API Key' }).click();
-      const key = await page.getByLabel('Global API Key').inputValue();
+      const key = await page.getByRole('textbox', { name: 'Global API Key' }).inputValue();
       assert.match(key, /^[0-9a-f]{37}$/);
       await screenshot(page, '21-global-api-key');
       assert.equal((await withKey(key)).status, 200);

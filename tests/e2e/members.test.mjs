@@ -10,6 +10,7 @@ import {
   Cleanup,
   HEX32,
   PG,
+  ROLE,
   allZonesRes,
   allow,
   assertFail,
@@ -27,13 +28,6 @@ const srv = await liveSharedServer();
 const B = srv.bootstrap;
 const admin = tokenClient(srv.apiBase, B.api_token);
 const cleanup = new Cleanup(admin, B.account_id);
-
-// Cloudflare's role ids (the same in every account).
-const ROLE = Object.freeze({
-  SUPER: '33666b9c79b9a5273fc7344ff42f953d',
-  ADMIN: '05784afa30c1afe1440e79d9351c7430',
-  READ_ONLY: 'f2b20eaa1a5d4af42b53ac16238c99c7',
-});
 
 const ownerKey = { 'X-Auth-Email': B.email, 'X-Auth-Key': B.global_api_key };
 const keyHeaders = (u) => ({ 'X-Auth-Email': u.email, 'X-Auth-Key': u.global_api_key });

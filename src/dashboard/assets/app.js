@@ -43,10 +43,15 @@ async function loadSession(result) {
   signedIn(true);
 }
 
+// A hash segment as text ("%E0" alone is no valid escape: kept as typed, not an exception).
+function decodeSegment(s) {
+  try { return decodeURIComponent(s); } catch { return s; }
+}
+
 let rendering = 0;
 async function route() {
   if (!session.user) return;
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeSegment);
   const name = PAGES[parts[0]] ? parts[0] : 'overview';
   const page = PAGES[name];
   for (const a of $('nav').querySelectorAll('a')) {
@@ -60,13 +65,17 @@ async function route() {
   try {
     const mod = await import(page.module);
     if (ticket !== rendering) return;  // a later navigation won
-    view.replaceChildren();
-    await mod.render(view, parts.slice(1));
+    // Each render gets a container of its own: a slow page still writing after the user moved on
+    // writes into a detached element, never into the page shown now.
+    const container = h('div', { class: 'page' });
+    view.replaceChildren(container);
+    await mod.render(container, parts.slice(1));
   } catch (e) {
-    view.replaceChildren(h('p', { class: 'error', role: 'alert' }, `This page failed to load: ${e.message}`));
+    if (ticket === rendering) view.replaceChildren(h('p', { class: 'error', role: 'alert' }, `This page failed to load: ${e.message}`));
   } finally {
     if (ticket === rendering) view.removeAttribute('aria-busy');
   }
+  if (ticket !== rendering) return;
   const heading = view.querySelector('h1');
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
 }
@@ -87,14 +96,25 @@ $('sign-in-form').addEventListener('submit', async (e) => {
   await route();
 });
 
+// Signed out (here or because the session ended): a fresh page, so no page keeps the last
+// user's state, and nothing of it stays in this tab's storage.
+function signedOut(message) {
+  sessionStorage.clear();
+  if (message) sessionStorage.setItem('nubis.signed-out', message);
+  location.assign('/');
+}
+
 $('sign-out').addEventListener('click', async () => {
-  await api('DELETE', '/dashboard/api/session');
-  session.csrf = '';
-  session.user = null;
-  session.accounts = [];
-  $('view').replaceChildren();
-  signedIn(false);
-  $('email').focus();
+  const res = await api('DELETE', '/dashboard/api/session');
+  if (!res.ok && res.status !== 401) {
+    $('view').prepend(h('p', { class: 'error', role: 'alert' }, `Sign-out failed: ${res.error.message}`));
+    return;
+  }
+  signedOut('');
+});
+
+window.addEventListener('nubis:signed-out', () => {
+  if (session.user) { session.user = null; signedOut('Your session has ended. Sign in again.'); }
 });
 
 $('account-pick').addEventListener('change', () => {
@@ -115,5 +135,8 @@ if (current.ok) {
   await route();
 } else {
   signedIn(false);
+  const why = sessionStorage.getItem('nubis.signed-out');
+  sessionStorage.removeItem('nubis.signed-out');
+  if (why) { $('sign-in-error').textContent = why; $('sign-in-error').hidden = false; }
   $('email').focus();
 }

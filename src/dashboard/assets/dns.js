@@ -3,7 +3,7 @@
 // content.contains) and paging (page/per_page, result_info); add, edit (PATCH) and delete; BIND
 // export (a blob: download and the text shown) and import (multipart `file`). Every string from
 // the API is set as text; the API's validation message is shown next to the field it names.
-import { api, currentAccount, emptyState, errorLine, h, idRow, listAll, pager } from './lib.js';
+import { api, currentAccount, emptyState, errorLine, h, idRow, latest, listAll, pager } from './lib.js';
 
 // Record types the API accepts (API-SURFACE §4.7, + OPENPGPKEY), in Cloudflare's menu order.
 const TYPES = ['A', 'AAAA', 'CAA', 'CERT', 'CNAME', 'DNSKEY', 'DS', 'HTTPS', 'LOC', 'MX', 'NAPTR', 'NS',
@@ -126,7 +126,7 @@ class RecordsPage {
     this.base = `${zoneBase(zone.id)}/dns_records`;
     // The list query, in the API's own terms.
     this.q = { page: 1, per_page: 50, order: 'type', direction: 'asc', type: '', text: '', textIn: 'search' };
-    this.ticket = 0;
+    this.loads = latest();
     this.status = h('p', { class: 'notice', role: 'status', id: 'dns-status' });
     this.listError = errorLine('dns-list-error');
     this.listArea = h('div', { class: 'dns-list' });
@@ -176,10 +176,10 @@ class RecordsPage {
 
   // Loads the current page; a later load wins over an earlier one still in flight.
   async load() {
-    const ticket = ++this.ticket;
+    const ticket = this.loads.next();
     this.listArea.setAttribute('aria-busy', 'true');
     const res = await api('GET', this.listUrl());
-    if (ticket !== this.ticket) return;
+    if (!this.loads.is(ticket)) return;
     this.listArea.removeAttribute('aria-busy');
     if (!res.ok) {
       this.listError.set(res.error.message);
@@ -190,9 +190,12 @@ class RecordsPage {
     const info = res.json.result_info || { page: 1, per_page: this.q.per_page, count: res.result.length, total_count: res.result.length };
     // Deleting the last row of the last page: step back to a page that has rows.
     if (res.result.length === 0 && this.q.page > 1 && info.total_count > 0) {
-      this.q.page = Math.max(1, Math.ceil(info.total_count / this.q.per_page));
-      await this.load();
-      return;
+      const last = Math.max(1, Math.ceil(info.total_count / this.q.per_page));
+      if (last < this.q.page) {  // only ever back: never loops on a count that disagrees
+        this.q.page = last;
+        await this.load();
+        return;
+      }
     }
     this.listArea.replaceChildren(...this.listView(res.result, info));
   }
@@ -459,9 +462,11 @@ class DeleteDialog {
     this.text = h('p', { id: 'dns-del-text' });
     this.error = errorLine('dns-del-error');
     this.yes = h('button', { type: 'button', class: 'danger', onclick: () => this.remove() }, 'Delete');
+    // The safe choice first and focused: Enter on the opened dialog never deletes.
+    this.no = h('button', { type: 'button', onclick: () => this.dialog.close() }, 'Cancel');
     this.dialog = h('dialog', { id: 'dns-delete-dialog', class: 'dns-dialog', 'aria-labelledby': 'dns-del-title', 'aria-describedby': 'dns-del-text' },
       h('h2', { id: 'dns-del-title' }, 'Delete record?'), this.text, this.error,
-      h('div', { class: 'actions' }, this.yes, h('button', { type: 'button', onclick: () => this.dialog.close() }, 'Cancel')));
+      h('div', { class: 'actions' }, this.no, this.yes));
   }
 
   open(r) {
@@ -469,7 +474,7 @@ class DeleteDialog {
     this.error.clear();
     this.text.textContent = `The ${r.type} record ${r.name} → ${r.content} will be deleted. This cannot be undone.`;
     this.dialog.showModal();
-    this.yes.focus();
+    this.no.focus();
   }
 
   async remove() {

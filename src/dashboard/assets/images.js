@@ -6,7 +6,7 @@
 //   #/images/keys       signing keys: list, create, roll, delete
 // Every string that comes from the API is set as text (h() never parses markup).
 import {
-  api, copyButton, currentAccount, emptyState, errorLine, formatDate, h, idRow, navigate, pager, upload,
+  api, confirmDialog, copyButton, currentAccount, emptyState, errorLine, formatDate, h, idRow, latest, navigate, pager, uid, upload,
 } from './lib.js';
 
 const FITS = ['scale-down', 'contain', 'cover', 'crop', 'pad'];
@@ -19,10 +19,6 @@ const PER_PAGE = [10, 20, 50, 100];
 const imagesPath = (account, rest = '') => `/client/v4/accounts/${encodeURIComponent(account.id)}/images/${rest}`;
 const imagePath = (account, id) => imagesPath(account, `v1/${encodeURIComponent(id)}`);
 const imageHash = (id) => `#/images/${encodeURIComponent(id)}`;
-
-// Unique ids for label/input pairs (several forms can be on one page).
-let seq = 0;
-const uid = (name) => `img-${name}-${++seq}`;
 
 // A labelled field: <label for> + the control (+ an optional hint and error line below it).
 function field(label, control, ...after) {
@@ -44,23 +40,7 @@ function subNav(current) {
     link('#/images/keys', 'Signing keys', 'keys'));
 }
 
-// A modal confirmation (<dialog>): resolves true only when the user picks the action. Cancel comes
-// first so that Enter on the opened dialog never destroys anything.
-function confirmAction(title, text, actionLabel) {
-  return new Promise((resolve) => {
-    const titleId = uid('dlg');
-    const cancel = h('button', { type: 'button' }, 'Cancel');
-    const go = h('button', { type: 'button', class: 'danger' }, actionLabel);
-    const dlg = h('dialog', { 'aria-labelledby': titleId, class: 'img-confirm' },
-      h('h2', { id: titleId }, title), h('p', {}, text), h('div', { class: 'actions' }, cancel, go));
-    cancel.addEventListener('click', () => dlg.close('no'));
-    go.addEventListener('click', () => dlg.close('yes'));
-    dlg.addEventListener('close', () => { dlg.remove(); resolve(dlg.returnValue === 'yes'); });
-    document.body.append(dlg);
-    dlg.showModal();
-    cancel.focus();
-  });
-}
+const confirmAction = (title, text, action) => confirmDialog({ title, text, action });
 
 // Metadata typed by the user: empty means "none" ({}); anything else must be a JSON object.
 // Returns { value } or { error } (the words shown next to the field).
@@ -209,12 +189,15 @@ async function renderList(view, account) {
     uploadCard(account, () => { listState.page = 1; loadGrid(); }), ids, grid);
 
   // Loads one page of images (v1 list) and the count (stats) for "Page x of y".
+  const loads = latest();
   async function loadGrid() {
     const size = perPage();
+    const ticket = loads.next();
     const [list, stats] = await Promise.all([
       api('GET', `${imagesPath(account, 'v1')}?page=${listState.page}&per_page=${size}`),
       api('GET', imagesPath(account, 'v1/stats')),
     ]);
+    if (!loads.is(ticket)) return;
     grid.replaceChildren(h('h2', {}, 'Your images'));
     if (!list.ok) {
       grid.append(h('p', { class: 'error', role: 'alert' }, list.error.message));
@@ -224,7 +207,7 @@ async function renderList(view, account) {
     const images = (list.result && list.result.images) || [];
     learnDelivery(account, images);
     ids.replaceChildren(accountIds(account));
-    const total = stats.ok ? stats.result.count.current : null;
+    const total = stats.ok && stats.result && stats.result.count ? stats.result.count.current : null;
     if (images.length === 0 && listState.page > 1) { listState.page = 1; loadGrid(); return; }
     if (images.length === 0) {
       grid.append(emptyState('No images yet.', h('p', {}, 'Upload one above (choose files or drop them on the drop zone), or use the API.')));
@@ -346,7 +329,7 @@ async function renderDetail(view, account, id) {
     h('div', { class: 'img-detail' },
       h('div', { class: 'img-preview' }, thumbnail(image, name)),
       h('div', {}, detailFacts(image), variantUrls(image))),
-    editCard(account, image, () => navigate(imageHash(image.id))),
+    editCard(account, image, (id) => navigate(imageHash(id))),
     deleteCard(account, image));
 }
 
@@ -395,7 +378,8 @@ function editCard(account, image, onSaved) {
     if (parsed.error) { meta.focus(); return; }
     const res = await api('PATCH', imagePath(account, image.id), { metadata: parsed.value, requireSignedURLs: signed.checked });
     if (!res.ok) { err.set(res.error.message); return; }
-    onSaved();
+    // The answer's id: Cloudflare may give an image a new id when its signed-URL setting changes.
+    onSaved((res.result && res.result.id) || image.id);
   });
   return h('section', { class: 'card', 'aria-label': 'Edit image' }, h('h2', {}, 'Edit'), form);
 }

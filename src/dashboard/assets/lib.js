@@ -27,6 +27,9 @@ export async function api(method, path, body) {
   let json = null;
   try { json = await res.json(); } catch { /* not JSON */ }
   const ok = res.ok && json !== null && json.success !== false;
+  // The page's only credential is the session cookie: a 401 from the v4 API means the session
+  // ended (idle, signed out elsewhere, server restarted). The shell shows the sign-in form.
+  if (res.status === 401 && path.startsWith('/client/v4/') && session.user) window.dispatchEvent(new Event('nubis:signed-out'));
   return { ok, status: res.status, json, result: json ? json.result : null, error: ok ? null : errorOf(json, res.status) };
 }
 
@@ -50,18 +53,21 @@ export function upload(path, form, onProgress) {
   });
 }
 
-// Every item of a paged v4 list (page by page until an empty or short page, as the SDK does).
+// Every item of a paged v4 list, page by page up to result_info.total_pages (or, without it, to
+// an empty page, as the SDK does); at most `max` items (truncated: true when there were more).
 export async function listAll(path, perPage = 50, max = 1000) {
   const items = [];
   const sep = path.includes('?') ? '&' : '?';
-  for (let page = 1; items.length < max; page++) {
+  for (let page = 1; ; page++) {
     const res = await api('GET', `${path}${sep}page=${page}&per_page=${perPage}`);
     if (!res.ok) return { ok: false, error: res.error, items };
     const rows = Array.isArray(res.result) ? res.result : [];
     items.push(...rows);
-    if (rows.length < perPage) break;
+    const info = res.json.result_info;
+    const last = info && info.total_pages ? page >= info.total_pages : rows.length === 0;
+    if (last || rows.length === 0) return { ok: true, items: items.slice(0, max), truncated: items.length > max };
+    if (items.length >= max) return { ok: true, items: items.slice(0, max), truncated: true };
   }
-  return { ok: true, items };
 }
 
 // h('p', { class: 'x', for: 'id', onclick: fn }, 'text', child, ...): an element whose strings are
@@ -79,6 +85,45 @@ export function h(tag, props, ...children) {
   }
   el.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
   return el;
+}
+
+// Ids for label/control pairs and dialogs (several forms can be on one page).
+let uidCount = 0;
+export const uid = (name) => `ui-${name}-${++uidCount}`;
+
+// A modal confirmation (<dialog>): resolves true only when the user picks the action. The safe
+// choice comes first and has the focus, so Enter or Escape never destroys anything; focus goes
+// back to where it was.
+export function confirmDialog({ title, text, action, cancel = 'Cancel', danger = true }) {
+  return new Promise((resolve) => {
+    const opener = document.activeElement;
+    const titleId = uid('dialog-title');
+    const textId = uid('dialog-text');
+    const no = h('button', { type: 'button' }, cancel);
+    const yes = h('button', { type: 'button', class: danger ? 'danger' : 'primary' }, action);
+    const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': titleId, 'aria-describedby': textId },
+      h('h2', { id: titleId }, title), h('p', { id: textId }, text), h('div', { class: 'actions' }, no, yes));
+    const done = (value) => {
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      if (opener && opener.isConnected) opener.focus();
+      resolve(value);
+    };
+    no.addEventListener('click', () => done(false));
+    yes.addEventListener('click', () => done(true));
+    dialog.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}
+
+// For lists reloaded by pager clicks and filters: an older answer arriving after a newer request
+// must not overwrite it. const loads = latest(); … const t = loads.next(); await …;
+// if (!loads.is(t)) return;
+export function latest() {
+  let n = 0;
+  return { next: () => ++n, is: (t) => t === n };
 }
 
 export function copyButton(text, label) {
@@ -109,8 +154,8 @@ export function emptyState(text, ...more) {
 // The session's accounts, read again (after sign-in, or after accepting an invitation); the
 // shell's account picker follows through the 'nubis:accounts' event.
 export async function refreshAccounts() {
-  const res = await api('GET', '/client/v4/accounts?per_page=50');
-  session.accounts = res.ok && Array.isArray(res.result) ? res.result : [];
+  const res = await listAll('/client/v4/accounts');
+  session.accounts = res.items;
   window.dispatchEvent(new Event('nubis:accounts'));
 }
 

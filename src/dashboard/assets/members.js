@@ -4,7 +4,7 @@
 // Everything goes through the public v4 API (/accounts/{account_id}/members and /roles,
 // /user/invites, /user, /accounts), so the page can do exactly what the session's roles allow and
 // the refusals it shows are the API's own words.
-import { api, currentAccount, emptyState, errorLine, formatDate, h, pager, refreshAccounts, session } from './lib.js';
+import { api, confirmDialog, currentAccount, emptyState, errorLine, formatDate, h, latest, pager, refreshAccounts, session } from './lib.js';
 
 const PER_PAGE = 20;
 const STATUS_WORDS = { accepted: 'accepted', pending: 'pending', rejected: 'declined' };
@@ -158,11 +158,14 @@ function membersSection(ctx) {
     list.setAttribute('aria-busy', 'true');
     try { await draw(p); } finally { list.removeAttribute('aria-busy'); }
   };
+  const loads = latest();
   const draw = async (p) => {
     page = p;
     const q = new URLSearchParams({ page: String(page), per_page: String(PER_PAGE) });
     if (filter.value) q.set('status', filter.value);
+    const ticket = loads.next();
     const res = await api('GET', `${ctx.base}/members?${q}`);
+    if (!loads.is(ticket)) return;  // a later page or filter was asked for meanwhile
     if (!res.ok) {
       list.replaceChildren(h('p', { class: 'error', role: 'alert' }, `The members could not be loaded: ${res.error.message}`));
       return;
@@ -244,7 +247,7 @@ function rolesEditor(ctx, m, roleIds, err, done) {
     e.preventDefault();
     err.clear();
     save.disabled = true;
-    const res = await api('PUT', `${ctx.base}/members/${encodeURIComponent(m.id)}`, { roles: checkedRoles(form) });
+    const res = await api('PUT', `${ctx.base}/members/${encodeURIComponent(m.id)}`, { roles: checkedRoles(form).map((id) => ({ id })) });
     save.disabled = false;
     if (!res.ok) { err.set(res.error.message); return; }
     const text = `Changed the roles of ${m.email} to ${(res.result.roles || []).map((r) => r.name).join(', ')}.`;
@@ -262,11 +265,14 @@ const isMe = (m) => Boolean(session.user && m.user && m.user.id && m.user.id ===
 async function removeMember(ctx, m, label, err) {
   err.clear();
   const pending = m.status === 'pending';
-  const ok = await confirmDialog(
-    pending ? `Cancel the invite to ${label}?` : `Remove ${label} from ${ctx.account.name}?`,
-    pending ? 'They will no longer be able to accept it.'
+  const ok = await confirmDialog({
+    title: pending ? `Cancel the invite to ${label}?` : `Remove ${label} from ${ctx.account.name}?`,
+    text: pending ? 'They will no longer be able to accept it.'
       : isMe(m) ? 'You will lose access to this account at once.' : 'They lose access to this account at once.',
-    pending ? 'Cancel invite' : 'Remove member');
+    action: pending ? 'Cancel invite' : 'Remove member',
+    // "Cancel" would read as the action on an invite: the safe choice is "Keep".
+    cancel: 'Keep',
+  });
   if (!ok) return;
   const res = await api('DELETE', `${ctx.base}/members/${encodeURIComponent(m.id)}`);
   if (!res.ok) { err.set(res.error.message); return; }
@@ -276,19 +282,3 @@ async function removeMember(ctx, m, label, err) {
   ctx.say(text);
 }
 
-// A modal confirmation (<dialog>): resolves true for the action, false for Keep / Escape.
-function confirmDialog(title, text, action) {
-  return new Promise((resolve) => {
-    const keep = h('button', { type: 'button' }, 'Keep');
-    const go = h('button', { type: 'button', class: 'danger' }, action);
-    const dlg = h('dialog', { class: 'confirm', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-text' },
-      h('h2', { id: 'confirm-title' }, title), h('p', { id: 'confirm-text' }, text), h('div', { class: 'actions' }, keep, go));
-    const done = (value) => { dlg.close(); dlg.remove(); resolve(value); };
-    keep.addEventListener('click', () => done(false));
-    go.addEventListener('click', () => done(true));
-    dlg.addEventListener('cancel', (e) => { e.preventDefault(); done(false); });
-    document.body.append(dlg);
-    dlg.showModal();
-    keep.focus();
-  });
-}

@@ -1,12 +1,12 @@
 // Overview: the account's name and Account ID, and the zones with their Zone IDs (seed 002:
 // "find your Account ID and Zone ID on the Overview page"), each with a copy button.
-import { api, copyButton, emptyState, h, idRow, session } from './lib.js';
+import { api, copyButton, emptyState, h, idRow, listAll, session } from './lib.js';
 
 export async function render(view) {
   view.append(h('h1', {}, 'Overview'));
   // Invitations wait on the Members page; say so here, where a newly made user lands.
   const invites = await api('GET', '/client/v4/user/invites');
-  const pending = invites.ok ? invites.result.filter((i) => i.status === 'pending') : [];
+  const pending = invites.ok && Array.isArray(invites.result) ? invites.result.filter((i) => i.status === 'pending') : [];
   if (pending.length) {
     view.append(h('p', { class: 'card notice', role: 'status' },
       `You have ${pending.length === 1 ? 'an invitation' : `${pending.length} invitations`} to join an account. `,
@@ -17,17 +17,18 @@ export async function render(view) {
       h('h2', {}, a.name), idRow('Account ID', a.id)));
   }
   view.append(h('h2', {}, 'Zones'));
-  const zones = await api('GET', '/client/v4/zones?per_page=50');
+  const zones = await listAll('/client/v4/zones');
   if (!zones.ok) {
     view.append(h('p', { class: 'error', role: 'alert' }, zones.error.message));
     return;
   }
-  if (zones.result.length === 0) {
+  if (zones.items.length === 0) {
     view.append(emptyState('No zones yet.', h('p', {}, 'Add one with ', h('code', {}, 'POST /client/v4/zones'), ', then its Zone ID shows here.')));
     return;
   }
+  if (zones.truncated) view.append(h('p', { class: 'hint' }, `Showing the first ${zones.items.length} zones.`));
   const body = h('tbody');
-  for (const z of zones.result) {
+  for (const z of zones.items) {
     body.append(h('tr', {},
       h('td', {}, z.name),
       h('td', {}, z.status),

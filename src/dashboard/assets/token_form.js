@@ -98,6 +98,8 @@ function fromToken(token, catalog) {
   if (!state.ips.length) state.ips.push({ op: 'in', value: '' });
   state.notBefore = (token.not_before || '').slice(0, 10);
   state.expiresOn = (token.expires_on || '').slice(0, 10);
+  // The exact times as they are: the form edits dates, and a date left alone keeps its time.
+  state.original = { notBefore: token.not_before || '', expiresOn: token.expires_on || '' };
   return state;
 }
 
@@ -153,8 +155,9 @@ function toBody(state, catalog) {
     if (ins.length) body.condition['request.ip'].in = ins;
     if (outs.length) body.condition['request.ip'].not_in = outs;
   }
-  if (state.notBefore) body.not_before = `${state.notBefore}T00:00:00Z`;
-  if (state.expiresOn) body.expires_on = `${state.expiresOn}T23:59:59Z`;
+  const kept = state.original || { notBefore: '', expiresOn: '' };
+  if (state.notBefore) body.not_before = kept.notBefore.startsWith(state.notBefore) ? kept.notBefore : `${state.notBefore}T00:00:00Z`;
+  if (state.expiresOn) body.expires_on = kept.expiresOn.startsWith(state.expiresOn) ? kept.expiresOn : `${state.expiresOn}T23:59:59Z`;
   if (state.status) body.status = state.status;
   return body;
 }

@@ -2,7 +2,7 @@
 // Edit / Roll / Delete; "Create Token" (token_form.js); and API Keys → Global API Key, rolled with
 // the password typed again (Nubis keeps only a keyed hash of the key, so it is shown once, when
 // made, never "viewed" later).
-import { api, emptyState, errorLine, formatDate, h, listAll, navigate } from './lib.js';
+import { api, confirmDialog, copyButton, emptyState, errorLine, formatDate, h, listAll, navigate } from './lib.js';
 import { renderSecret, renderTokenEditor } from './token_form.js';
 
 export async function render(view, args) {
@@ -28,39 +28,26 @@ function statusOf(token) {
   return token.status === 'active' ? 'Active' : token.status === 'disabled' ? 'Disabled' : token.status;
 }
 
-// A confirmation in a modal <dialog>: resolves true when confirmed.
-export function confirmDialog(title, text, action, { danger = false } = {}) {
-  return new Promise((resolve) => {
-    const dialog = h('dialog', { 'aria-labelledby': 'confirm-title' },
-      h('h2', { id: 'confirm-title' }, title),
-      h('p', {}, text),
-      h('div', { class: 'actions' },
-        h('button', { type: 'button', onclick: () => dialog.close('cancel') }, 'Cancel'),
-        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => dialog.close('ok') }, action)));
-    dialog.addEventListener('close', () => { dialog.remove(); resolve(dialog.returnValue === 'ok'); });
-    document.body.append(dialog);
-    dialog.showModal();
-  });
-}
-
 async function roll(view, token) {
-  if (!(await confirmDialog(`Roll ${token.name}`, 'A new secret replaces the current one, which stops working at once.', 'Roll'))) return;
+  if (!(await confirmDialog({ title: `Roll ${token.name}`, text: 'A new secret replaces the current one, which stops working at once.', action: 'Roll', danger: false }))) return;
   const res = await api('PUT', `/client/v4/user/tokens/${encodeURIComponent(token.id)}/value`, {});
   if (!res.ok) { view.prepend(h('p', { class: 'error', role: 'alert' }, res.error.message)); return; }
   renderSecret(view, `${token.name} was successfully rolled`, res.result);
 }
 
 async function remove(view, token) {
-  if (!(await confirmDialog(`Delete ${token.name}`, 'Applications using this token will no longer be able to access the Cloudflare API.', 'Delete', { danger: true }))) return;
+  if (!(await confirmDialog({ title: `Delete ${token.name}`, text: 'Applications using this token will no longer be able to access the Cloudflare API.', action: 'Delete' }))) return;
   const res = await api('DELETE', `/client/v4/user/tokens/${encodeURIComponent(token.id)}`);
   if (!res.ok) { view.prepend(h('p', { class: 'error', role: 'alert' }, res.error.message)); return; }
   view.replaceChildren();
   await renderList(view);
+  // The deleted row held the focus: start again from the heading.
+  view.querySelector('h1').focus();
 }
 
 async function renderList(view) {
   view.append(
-    h('h1', {}, 'API Tokens'),
+    h('h1', { tabindex: '-1' }, 'API Tokens'),
     h('p', {}, 'Manage access and permissions for your accounts, sites, and products.'),
     h('div', { class: 'actions' }, h('a', { class: 'button primary', href: '#/profile/api-tokens/create' }, 'Create Token')));
   const tokens = await listAll('/client/v4/user/tokens');
@@ -95,7 +82,7 @@ function globalKeySection() {
   const box = h('section', { class: 'card', 'aria-labelledby': 'keys-title' });
   const error = errorLine('key-error');
   const password = h('input', { id: 'key-password', type: 'password', autocomplete: 'current-password', 'aria-describedby': 'key-error' });
-  const form = h('form', { hidden: true, novalidate: true },
+  const form = h('form', { id: 'key-form', hidden: true, novalidate: true },
     h('p', {}, 'Nubis keeps only a keyed hash of your Global API Key, so the key cannot be shown again: rolling it makes a new one, shown once, and the current one stops working at once.'),
     h('label', { for: 'key-password' }, 'Your password'), password, error,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger' }, 'Roll Global API Key')));
@@ -110,14 +97,15 @@ function globalKeySection() {
     result.hidden = false;
     result.replaceChildren(
       h('p', { class: 'notice' }, 'Your new Global API Key. For security this will not be shown again.'),
-      h('p', { class: 'id-row' }, h('label', { for: 'global-key' }, 'Global API Key'),
-        h('input', { id: 'global-key', type: 'text', readonly: true, value: res.result.global_api_key, size: '40', spellcheck: 'false' })));
+      h('p', { class: 'id-row secret' }, h('label', { for: 'global-key' }, 'Global API Key'),
+        h('input', { id: 'global-key', type: 'text', readonly: true, value: res.result.global_api_key, size: '40', spellcheck: 'false' }),
+        copyButton(res.result.global_api_key, 'Global API Key')));
     result.querySelector('input').select();
   });
   box.append(
     h('h2', { id: 'keys-title' }, 'API Keys'),
     h('div', { class: 'id-row' }, h('strong', {}, 'Global API Key'),
-      h('button', { type: 'button', 'aria-expanded': 'false', onclick: (e) => {
+      h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'key-form', onclick: (e) => {
         form.hidden = !form.hidden;
         e.target.setAttribute('aria-expanded', String(!form.hidden));
         if (!form.hidden) password.focus();

@@ -30,6 +30,13 @@ export const PG = Object.freeze({
   SSL_WRITE: 'c03055bc037c4ea9afb9a9f104b7b721',
 });
 
+// Cloudflare's account role ids (the same in every account).
+export const ROLE = Object.freeze({
+  SUPER: '33666b9c79b9a5273fc7344ff42f953d',
+  ADMIN: '05784afa30c1afe1440e79d9351c7430',
+  READ_ONLY: 'f2b20eaa1a5d4af42b53ac16238c99c7',
+});
+
 export const SCOPE = Object.freeze({
   user: 'com.cloudflare.api.user',
   account: 'com.cloudflare.api.account',
@@ -271,5 +278,14 @@ export const ipCondition = (token) => {
   if (!c) return undefined;
   return c['request.ip'] ?? c.request_ip;
 };
+
+// A new user, made through the Nubis admin API with the instance admin's (the bootstrap user's)
+// Global API Key: { id, email, password, global_api_key, api_token, ... }.
+export async function createUser(srv, label, password = `pw ${uniqueName('secret')}`) {
+  const email = `${uniqueName(label)}@example.com`;
+  const headers = { 'X-Auth-Email': srv.bootstrap.email, 'X-Auth-Key': srv.bootstrap.global_api_key };
+  const u = assertOk(await raw(srv.apiBase, 'POST', '/nubis/users', { headers, json: { email, password } }));
+  return { ...u, password };
+}
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
