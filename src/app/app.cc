@@ -205,6 +205,7 @@ Result<std::unique_ptr<App>> App::create(const Config& config, const Clock& cloc
   s.services = std::make_unique<Services>(*s.store, dns_store, ssl_store, *s.ca, *s.authn,
                                           clock, rng, *s.images, *s.delivery_core);
   s.services->dashboard_dir = config.dashboard_dir;
+  s.services->https = config.public_url.rfind("https://", 0) == 0;
   registerAllRoutes(s.router, *s.services);
   Impl* raw = impl.get();
   registerOpsRoutes(s.router, s.metrics, [raw] { return raw->ready.load(); });

@@ -29,7 +29,8 @@ void registerAllRoutes(api::Router& router, Services& s) {
   // /accounts/{account_id}/images/*, /cdn-cgi/imagedelivery/*
   images::registerRoutes(router, s.images, s.delivery);
   // /dashboard/api/session (sign-in, session, sign-out), /dashboard/api/global_api_key/roll
-  dashboard::registerSessionRoutes(router, {s.store, s.sessions, s.throttle, s.clock, s.authn, s.rng});
+  dashboard::registerSessionRoutes(router,
+                                   {s.store, s.sessions, s.throttle, s.clock, s.authn, s.rng, s.https});
   // / and /dashboard/assets/* (the dashboard's page)
   dashboard::registerAssetRoutes(
       router, {[&images = s.images] { return images.deliveryBase(); }, s.dashboard_dir});

@@ -49,6 +49,8 @@ struct Services {
   images::Delivery& delivery;
   // Development aid: the dashboard's files from this directory (Config::dashboard_dir).
   std::string dashboard_dir;
+  // The public URL is https:// (a TLS proxy in front): session cookies are marked Secure.
+  bool https = false;
 };
 
 void registerAllRoutes(api::Router& router, Services& services);

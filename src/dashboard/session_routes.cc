@@ -20,10 +20,13 @@ namespace {
 constexpr const char* kPath = "/dashboard/api/session";
 
 // The cookie: never readable by scripts, never sent by another site's page, for the whole
-// origin; it lasts as long as a session may (the server ends it sooner when idle).
-std::string setCookie(std::string_view value, int64_t max_age_s) {
+// origin; it lasts as long as a session may (the server ends it sooner when idle). Secure when
+// the dashboard is served over TLS (--public-url https://…, behind a TLS proxy): then the
+// browser never sends it over plain HTTP.
+std::string setCookie(const SessionDeps& d, std::string_view value, int64_t max_age_s) {
   return std::string(api::kSessionCookie) + "=" + std::string(value) +
-         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+         "; Path=/; HttpOnly; SameSite=Strict" + (d.secure_cookie ? "; Secure" : "") +
+         "; Max-Age=" + std::to_string(max_age_s);
 }
 
 json::object userJson(const store::UserRow& u) { return json::object{{"id", u.id}, {"email", u.email}}; }
@@ -78,7 +81,7 @@ void registerSessionRoutes(api::Router& router, SessionDeps d) {
                 auth::NewSession s = d.sessions.create(user->id, now);
                 Reply out = Reply::ok(json::object{{"user", userJson(*user)}, {"csrf_token", s.csrf}});
                 out.headers.emplace_back("Set-Cookie",
-                                         setCookie(s.secret, auth::SessionStore::kAbsolute / 1000000));
+                                         setCookie(d, s.secret, auth::SessionStore::kAbsolute / 1000000));
                 out.headers.emplace_back("Cache-Control", "no-store");
                 return out;
               },
@@ -106,7 +109,7 @@ void registerSessionRoutes(api::Router& router, SessionDeps d) {
                 if (!secret) return secret.error();
                 d.sessions.destroy(*secret);
                 Reply out = Reply::ok(json::object{});
-                out.headers.emplace_back("Set-Cookie", setCookie("", 0));
+                out.headers.emplace_back("Set-Cookie", setCookie(d, "", 0));
                 return out;
               },
               "Dashboard sign-out"});

@@ -31,6 +31,8 @@ struct SessionDeps {
   const Clock& clock;
   auth::Authenticator& authn;
   Random& rng;
+  // The dashboard is served over TLS (the public URL is https://): the cookie gets Secure.
+  bool secure_cookie = false;
 };
 
 void registerSessionRoutes(api::Router& router, SessionDeps deps);

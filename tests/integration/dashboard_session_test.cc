@@ -54,6 +54,20 @@ TEST(DashboardSessionIt, SignInSetsAStrictHttpOnlyCookieThatActsAsTheUser) {
   EXPECT_EQ(again.result().at("csrf_token").as_string(), s.csrf) << "the same token on a reload";
 }
 
+// Served over TLS (a proxy in front, --public-url https://…), the cookie is Secure as well; over
+// plain HTTP it cannot be (the browser would drop it).
+TEST(DashboardSessionIt, TheCookieIsSecureWhenThePublicUrlIsHttps) {
+  TestServerOptions o;
+  o.public_url = "https://nubis.example.test";
+  TestServer tls(o);
+  SignIn s = signIn(tls, tls.boot().email, tls.boot().password);
+  ASSERT_EQ(s.response.status, 200u) << s.response.describe();
+  EXPECT_NE(s.response.header("Set-Cookie").find("; Secure"), std::string::npos) << s.response.header("Set-Cookie");
+  TestServer plain;
+  SignIn p = signIn(plain, plain.boot().email, plain.boot().password);
+  EXPECT_EQ(p.response.header("Set-Cookie").find("Secure"), std::string::npos) << p.response.header("Set-Cookie");
+}
+
 TEST(DashboardSessionIt, StateChangingCallsNeedTheSessionsCsrfToken) {
   TestServer srv;
   SignIn s = signIn(srv, srv.boot().email, srv.boot().password);

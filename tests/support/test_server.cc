@@ -288,6 +288,7 @@ TestServer::TestServer(TestServerOptions options)
     cfg.delivery_listen = host + ":0";
     cfg.rate_limit = options_.rate_limit;
     cfg.trusted_proxies = options_.trusted_proxies;
+    cfg.public_url = options_.public_url;
     cfg.access_log = options_.access_log;
     cfg.io_threads = options_.io_threads;
     cfg.http = options_.http;

@@ -121,6 +121,7 @@ struct TestServerOptions {
   // (200/s) would otherwise cut short. rate_limit_test turns it on.
   bool rate_limit = false;
   std::string trusted_proxies;
+  std::string public_url;  // Config::public_url (empty: derived from the listener)
   // The JSON access log, into log() (off: tests that scan it turn it on).
   bool access_log = false;
   std::string host = "127.0.0.1";  // "::1" for an IPv6 listener
