@@ -306,6 +306,13 @@ runScript('r1_malformed', async (t) => {
   const r1Member = (await apiOk(server, 'POST', `/accounts/${acct}/members`, { body: { email: `r1-member-${hex32().slice(0, 8)}@example.com`, roles: ['05784afa30c1afe1440e79d9351c7430'] } })).result.id;
   const ownMembership = (await apiOk(server, 'GET', '/memberships')).result[0].id;
   const KEY_AUTH = [['X-Auth-Email', B.email], ['X-Auth-Key', B.global_api_key]];
+  // The dashboard's Global API Key roll needs a signed-in session and its CSRF token: a user of its
+  // own (the corpus's wrong passwords lock that e-mail, nobody else's).
+  const rollUser = { email: `r1-roll-${hex32().slice(0, 8)}@example.com`, password: `pw-${hex32()}` };
+  await request(server.port, 'POST', `${V4}/nubis/users`, { headers: [...KEY_AUTH, ['Content-Type', 'application/json']], body: JSON.stringify(rollUser) });
+  const rollSignIn = await request(server.port, 'POST', '/dashboard/api/session', { headers: [['Content-Type', 'application/json']], body: JSON.stringify(rollUser) });
+  if (rollSignIn.status !== 200) throw new Error(`R1 setup: sign-in → ${rollSignIn.status} ${clip(rollSignIn.body, 300)}`);
+  const SESSION_AUTH = [['Cookie', String(rollSignIn.headers['set-cookie']).split(';')[0]], ['X-CSRF-Token', rollSignIn.json.result.csrf_token]];
   const jsonRoutes = [
     { label: 'POST /user/tokens', method: 'POST', target: `${V4}/user/tokens`, limit: 64 * 1024 },
     { label: 'POST /zones', method: 'POST', target: `${V4}/zones`, limit: 16 * 1024 },
@@ -326,6 +333,7 @@ runScript('r1_malformed', async (t) => {
     { label: 'PATCH /zones/{id}/settings', method: 'PATCH', target: `${V4}/zones/${dnsZone}/settings`, limit: 16 * 1024 },
     // The dashboard's sign-in: a public route (the bearer header the corpus sends is ignored).
     { label: 'POST /dashboard/api/session', method: 'POST', target: '/dashboard/api/session', limit: 16 * 1024 },
+    { label: 'POST /dashboard/api/global_api_key/roll', method: 'POST', target: '/dashboard/api/global_api_key/roll', limit: 16 * 1024, auth: SESSION_AUTH },
     { label: 'POST /zones/{id}/dns_records', method: 'POST', target: `${V4}/zones/${dnsZone}/dns_records`, limit: 16 * 1024 },
   ];
   const splitHead = (buf) => {
