@@ -141,7 +141,8 @@ export function idRow(label, value) {
 
 // An error paragraph (role=alert) to place next to a field or form; set(message) / clear().
 export function errorLine(id) {
-  const p = h('p', { class: 'error', role: 'alert', id, hidden: true });
+  // Focusable from script (tabindex -1), so a form can move the focus to its first mistake.
+  const p = h('p', { class: 'error', role: 'alert', id, hidden: true, tabindex: '-1' });
   p.set = (message) => { p.textContent = message; p.hidden = !message; };
   p.clear = () => p.set('');
   return p;

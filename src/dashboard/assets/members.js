@@ -146,7 +146,8 @@ function inviteForm(ctx) {
 
 // The paged list with a status filter; ctx.reload(page) draws it.
 function membersSection(ctx) {
-  const list = h('div', { id: 'members-list', 'aria-live': 'polite' });
+  // No aria-live here: a reload would read the whole table aloud; the status line says what changed.
+  const list = h('div', { id: 'members-list' });
   const filter = h('select', { id: 'members-filter' },
     h('option', { value: '' }, 'All'),
     h('option', { value: 'accepted' }, 'Members (accepted)'),

@@ -243,8 +243,10 @@ function addButton(text, onclick) {
 
 // The editing step. done(state) when "Continue to summary" passes the checks.
 function renderForm(view, state, catalog, zones, heading, done) {
-  const redraw = () => {
-    const focusedLabel = document.activeElement && document.activeElement.getAttribute('aria-label');
+  // Draws the form again from `state`, keeping the focus where it was (or on `focusLabel`: the
+  // first control of a row just added).
+  const redraw = (focusLabel) => {
+    const focusedLabel = typeof focusLabel === 'string' ? focusLabel : document.activeElement && document.activeElement.getAttribute('aria-label');
     const scrolled = window.scrollY;
     renderForm(view, state, catalog, zones, heading, done);
     window.scrollTo(0, scrolled);
@@ -262,16 +264,16 @@ function renderForm(view, state, catalog, zones, heading, done) {
     h('p', { class: 'hint' }, 'Select the resource type (Account, Zone or User), the item, and Read or Edit.'),
     permissionRows(state, catalog, redraw),
     errors.rows,
-    addButton('+ Add more', () => { state.rows.push({ scope: 'Account', product: '', level: '' }); redraw(); }),
+    addButton('+ Add more', () => { state.rows.push({ scope: 'Account', product: '', level: '' }); redraw(`Permission ${state.rows.length} group`); }),
     usesScope('Account') ? h('section', { 'aria-labelledby': 'acc-title' }, h('h2', { id: 'acc-title' }, 'Account Resources'),
-      accountRows(state, redraw), addButton('+ Add more', () => { state.accounts.push({ effect: 'include', target: '*' }); redraw(); })) : null,
+      accountRows(state, redraw), addButton('+ Add more', () => { state.accounts.push({ effect: 'include', target: '*' }); redraw(`Account resource ${state.accounts.length} effect`); })) : null,
     usesScope('Zone') ? h('section', { 'aria-labelledby': 'zone-title' }, h('h2', { id: 'zone-title' }, 'Zone Resources'),
       zoneRows(state, zones, redraw), errors.zones,
-      addButton('+ Add more', () => { state.zones.push({ effect: 'include', kind: 'zone', id: '' }); redraw(); })) : null,
+      addButton('+ Add more', () => { state.zones.push({ effect: 'include', kind: 'zone', id: '' }); redraw(`Zone resource ${state.zones.length} effect`); })) : null,
     h('h2', {}, 'Client IP Address Filtering'),
     h('p', { class: 'hint' }, 'Optional: the addresses this token may be used from (an empty filter allows every address).'),
     ipRows(state, redraw),
-    addButton('+ Add more', () => { state.ips.push({ op: 'in', value: '' }); redraw(); }),
+    addButton('+ Add more', () => { state.ips.push({ op: 'in', value: '' }); redraw(`IP filter ${state.ips.length} operator`); }),
     h('h2', {}, 'TTL'),
     h('p', { class: 'hint' }, 'Optional: when this token becomes active and when it expires (UTC).'),
     h('div', { class: 'row' },
