@@ -136,7 +136,12 @@ export NUBIS_API_BASE NUBIS_DELIVERY_BASE
 export NUBIS_DATA_DIR=$DATA
 export NUBIS_BIN=$BIN
 # Screenshots of the dashboard tests, beside the binary: <build>/test-output/dashboard.
-export NUBIS_SCREENSHOT_DIR=${NUBIS_SCREENSHOT_DIR:-$(dirname "$BIN")/test-output/dashboard}
+# The default one is emptied first, so a FAILED-* screenshot there is always from this run.
+if [ -z "${NUBIS_SCREENSHOT_DIR:-}" ]; then
+  NUBIS_SCREENSHOT_DIR=$(dirname "$BIN")/test-output/dashboard
+  rm -rf "$NUBIS_SCREENSHOT_DIR"
+fi
+export NUBIS_SCREENSHOT_DIR
 echo "e2e: nubis pid $(cat "$PIDFILE") at $NUBIS_API_BASE"
 
 if [ $# -gt 0 ]; then
