@@ -2,7 +2,7 @@
 // each page's module (overview.js, tokens.js, images.js, dns.js, members.js) into <main>.
 // Pages export render(view, args): view is an emptied container, args the rest of the hash path
 // (#/images/variants -> ['variants']).
-import { api, currentAccount, h, refreshAccounts, session } from './lib.js';
+import { alertLine, api, currentAccount, h, refreshAccounts, session } from './lib.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -71,7 +71,7 @@ async function route() {
     view.replaceChildren(container);
     await mod.render(container, parts.slice(1));
   } catch (e) {
-    if (ticket === rendering) view.replaceChildren(h('p', { class: 'error', role: 'alert' }, `This page failed to load: ${e.message}`));
+    if (ticket === rendering) view.replaceChildren(alertLine(`This page failed to load: ${e.message}`));
   } finally {
     if (ticket === rendering) view.removeAttribute('aria-busy');
   }
@@ -107,7 +107,7 @@ function signedOut(message) {
 $('sign-out').addEventListener('click', async () => {
   const res = await api('DELETE', '/dashboard/api/session');
   if (!res.ok && res.status !== 401) {
-    $('view').prepend(h('p', { class: 'error', role: 'alert' }, `Sign-out failed: ${res.error.message}`));
+    $('view').prepend(alertLine(`Sign-out failed: ${res.error.message}`));
     return;
   }
   signedOut('');

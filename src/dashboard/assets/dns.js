@@ -3,7 +3,7 @@
 // content.contains) and paging (page/per_page, result_info); add, edit (PATCH) and delete; BIND
 // export (a blob: download and the text shown) and import (multipart `file`). Every string from
 // the API is set as text; the API's validation message is shown next to the field it names.
-import { api, currentAccount, emptyState, errorLine, h, idRow, latest, listAll, pager } from './lib.js';
+import { alertLine, api, currentAccount, emptyState, errorLine, h, idRow, latest, listAll, pager } from './lib.js';
 
 // Record types the API accepts (API-SURFACE §4.7, + OPENPGPKEY), in Cloudflare's menu order.
 const TYPES = ['A', 'AAAA', 'CAA', 'CERT', 'CNAME', 'DNSKEY', 'DS', 'HTTPS', 'LOC', 'MX', 'NAPTR', 'NS',
@@ -84,7 +84,7 @@ async function renderPicker(view) {
   view.append(h('p', {}, 'Choose a zone to manage its DNS records', account ? ` (account ${account.name}).` : '.'));
   const zones = await listAll(query, 50);
   if (!zones.ok) {
-    view.append(h('p', { class: 'error', role: 'alert' }, zones.error.message));
+    view.append(alertLine(zones.error.message));
     return;
   }
   if (zones.items.length === 0) {
@@ -110,7 +110,7 @@ async function renderZone(view, zoneId) {
   const back = h('p', { class: 'dns-back' }, h('a', { href: '#/dns' }, '← All zones'));
   const zoneRes = await api('GET', zoneBase(zoneId));
   if (!zoneRes.ok) {
-    view.append(h('h1', {}, 'DNS'), back, h('p', { class: 'error', role: 'alert' }, zoneRes.error.message));
+    view.append(h('h1', {}, 'DNS'), back, alertLine(zoneRes.error.message));
     return;
   }
   const zone = zoneRes.result;

@@ -6,7 +6,7 @@
 //   #/images/keys       signing keys: list, create, roll, delete
 // Every string that comes from the API is set as text (h() never parses markup).
 import {
-  api, confirmDialog, copyButton, currentAccount, emptyState, errorLine, formatDate, h, idRow, latest, navigate, pager, uid, upload,
+  alertLine, api, confirmDialog, copyButton, currentAccount, emptyState, errorLine, formatDate, h, idRow, latest, navigate, pager, uid, upload,
 } from './lib.js';
 
 const FITS = ['scale-down', 'contain', 'cover', 'crop', 'pad'];
@@ -200,7 +200,7 @@ async function renderList(view, account) {
     if (!loads.is(ticket)) return;
     grid.replaceChildren(h('h2', {}, 'Your images'));
     if (!list.ok) {
-      grid.append(h('p', { class: 'error', role: 'alert' }, list.error.message));
+      grid.append(alertLine(list.error.message));
       ids.replaceChildren(accountIds(account));
       return;
     }
@@ -319,7 +319,7 @@ async function renderDetail(view, account, id) {
   const back = h('p', {}, h('a', { href: '#/images' }, '← All images'));
   const res = await api('GET', imagePath(account, id));
   if (!res.ok) {
-    view.append(h('h1', {}, 'Image'), back, h('p', { class: 'error', role: 'alert' }, res.error.message));
+    view.append(h('h1', {}, 'Image'), back, alertLine(res.error.message));
     return;
   }
   const image = res.result;
@@ -415,7 +415,7 @@ async function renderVariants(view, account) {
   async function load(selected) {
     const res = await api('GET', imagesPath(account, 'v1/variants'));
     listBox.replaceChildren(h('h2', {}, 'Your variants'));
-    if (!res.ok) { listBox.append(h('p', { class: 'error', role: 'alert' }, res.error.message)); return; }
+    if (!res.ok) { listBox.append(alertLine(res.error.message)); return; }
     const variants = Object.values((res.result && res.result.variants) || {});
     listBox.append(variants.length ? variantTable(variants) : emptyState('No variants yet. Create one below.'));
     const current = variants.find((v) => v.id === selected) || null;
@@ -538,7 +538,7 @@ function variantPreview(account, variant, previewable, options) {
     img.addEventListener('error', () => {
       caption.textContent = '';
       if (live.checked) note.append(flexibleOffNote(account, show));
-      else note.append(h('p', { class: 'error', role: 'alert' }, 'The delivery server did not render this variant.'));
+      else note.append(alertLine('The delivery server did not render this variant.'));
     });
     frame.replaceChildren(img);
     caption.textContent = `Loading ${url}`;
@@ -639,7 +639,7 @@ async function renderKeys(view, account) {
   });
 
   const res = await api('GET', imagesPath(account, 'v1/keys'));
-  if (!res.ok) { listBox.append(h('p', { class: 'error', role: 'alert' }, res.error.message)); return; }
+  if (!res.ok) { listBox.append(alertLine(res.error.message)); return; }
   show(res.result.keys || []);
 }
 

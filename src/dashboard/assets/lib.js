@@ -139,6 +139,9 @@ export function idRow(label, value) {
   return h('p', { class: 'id-row' }, h('span', {}, `${label}:`), h('code', {}, value), copyButton(value, label));
 }
 
+// A message in words, announced at once: what went wrong (usually the API's own message).
+export const alertLine = (message) => h('p', { class: 'error', role: 'alert' }, message);
+
 // An error paragraph (role=alert) to place next to a field or form; set(message) / clear().
 export function errorLine(id) {
   // Focusable from script (tabindex -1), so a form can move the focus to its first mistake.

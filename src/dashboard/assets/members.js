@@ -4,7 +4,9 @@
 // Everything goes through the public v4 API (/accounts/{account_id}/members and /roles,
 // /user/invites, /user, /accounts), so the page can do exactly what the session's roles allow and
 // the refusals it shows are the API's own words.
-import { api, confirmDialog, currentAccount, emptyState, errorLine, formatDate, h, latest, pager, refreshAccounts, session } from './lib.js';
+import {
+  alertLine, api, confirmDialog, currentAccount, emptyState, errorLine, formatDate, h, latest, pager, refreshAccounts, session,
+} from './lib.js';
 
 const PER_PAGE = 20;
 const STATUS_WORDS = { accepted: 'accepted', pending: 'pending', rejected: 'declined' };
@@ -27,7 +29,7 @@ async function renderInvites(box, again) {
   const res = await api('GET', '/client/v4/user/invites');
   if (!res.ok) {
     box.hidden = false;
-    box.append(h('p', { class: 'error', role: 'alert' }, `Your invitations could not be loaded: ${res.error.message}`));
+    box.append(alertLine(`Your invitations could not be loaded: ${res.error.message}`));
     return;
   }
   const pending = (res.result || []).filter((i) => i.status === 'pending');
@@ -84,7 +86,7 @@ async function renderAccount(box, say, again) {
   const base = `/client/v4/accounts/${encodeURIComponent(account.id)}`;
   const [roles, me] = await Promise.all([api('GET', `${base}/roles?per_page=50`), api('GET', '/client/v4/user')]);
   if (!roles.ok) {
-    box.append(h('p', { class: 'error', role: 'alert' }, `The roles could not be loaded: ${roles.error.message}`));
+    box.append(alertLine(`The roles could not be loaded: ${roles.error.message}`));
     return;
   }
   const ctx = { account, base, roles: roles.result || [], say, again, canManage: canManage(me, account) };
@@ -168,7 +170,7 @@ function membersSection(ctx) {
     const res = await api('GET', `${ctx.base}/members?${q}`);
     if (!loads.is(ticket)) return;  // a later page or filter was asked for meanwhile
     if (!res.ok) {
-      list.replaceChildren(h('p', { class: 'error', role: 'alert' }, `The members could not be loaded: ${res.error.message}`));
+      list.replaceChildren(alertLine(`The members could not be loaded: ${res.error.message}`));
       return;
     }
     const rows = res.result || [];

@@ -1,6 +1,6 @@
 // Overview: the account's name and Account ID, and the zones with their Zone IDs (seed 002:
 // "find your Account ID and Zone ID on the Overview page"), each with a copy button.
-import { api, copyButton, emptyState, h, idRow, listAll, session } from './lib.js';
+import { alertLine, api, copyButton, emptyState, h, idRow, listAll, session } from './lib.js';
 
 export async function render(view) {
   view.append(h('h1', {}, 'Overview'));
@@ -19,7 +19,7 @@ export async function render(view) {
   view.append(h('h2', {}, 'Zones'));
   const zones = await listAll('/client/v4/zones');
   if (!zones.ok) {
-    view.append(h('p', { class: 'error', role: 'alert' }, zones.error.message));
+    view.append(alertLine(zones.error.message));
     return;
   }
   if (zones.items.length === 0) {

@@ -4,7 +4,7 @@
 // TTL, then "Continue to summary" and "Create Token", and the secret shown once with the command
 // that verifies it. The form builds the v4 body (POST or PUT /user/tokens) the way the dashboard
 // does: one allow policy per resource kind, and a deny policy of the same groups for excludes.
-import { api, copyButton, errorLine, h, listAll, navigate, session } from './lib.js';
+import { alertLine, api, copyButton, errorLine, h, listAll, navigate, session } from './lib.js';
 import { TEMPLATES, slug } from './token_templates.js';
 
 const SCOPE = {
@@ -388,13 +388,13 @@ function renderChooser(view) {
 export async function renderTokenEditor(view, mode, arg) {
   if (mode === 'create' && !arg) { renderChooser(view); return; }
   const [catalog, zoneList] = await Promise.all([loadCatalog(), listAll('/client/v4/zones')]);
-  if (catalog.error) { view.append(h('p', { class: 'error', role: 'alert' }, catalog.error.message)); return; }
+  if (catalog.error) { view.append(alertLine(catalog.error.message)); return; }
   const zones = zoneList.items;
   let state;
   let existing = null;
   if (mode === 'edit') {
     const res = await api('GET', `/client/v4/user/tokens/${encodeURIComponent(arg)}`);
-    if (!res.ok) { view.append(h('h1', {}, 'Edit API Token'), h('p', { class: 'error', role: 'alert' }, res.error.message)); return; }
+    if (!res.ok) { view.append(h('h1', {}, 'Edit API Token'), alertLine(res.error.message)); return; }
     existing = res.result;
     state = fromToken(existing, catalog);
   } else if (arg === 'custom') {

@@ -2,7 +2,7 @@
 // Edit / Roll / Delete; "Create Token" (token_form.js); and API Keys → Global API Key, rolled with
 // the password typed again (Nubis keeps only a keyed hash of the key, so it is shown once, when
 // made, never "viewed" later).
-import { api, confirmDialog, copyButton, emptyState, errorLine, formatDate, h, listAll, navigate } from './lib.js';
+import { alertLine, api, confirmDialog, copyButton, emptyState, errorLine, formatDate, h, listAll, navigate } from './lib.js';
 import { renderSecret, renderTokenEditor } from './token_form.js';
 
 export async function render(view, args) {
@@ -31,14 +31,14 @@ function statusOf(token) {
 async function roll(view, token) {
   if (!(await confirmDialog({ title: `Roll ${token.name}`, text: 'A new secret replaces the current one, which stops working at once.', action: 'Roll', danger: false }))) return;
   const res = await api('PUT', `/client/v4/user/tokens/${encodeURIComponent(token.id)}/value`, {});
-  if (!res.ok) { view.prepend(h('p', { class: 'error', role: 'alert' }, res.error.message)); return; }
+  if (!res.ok) { view.prepend(alertLine(res.error.message)); return; }
   renderSecret(view, `${token.name} was successfully rolled`, res.result);
 }
 
 async function remove(view, token) {
   if (!(await confirmDialog({ title: `Delete ${token.name}`, text: 'Applications using this token will no longer be able to access the Cloudflare API.', action: 'Delete' }))) return;
   const res = await api('DELETE', `/client/v4/user/tokens/${encodeURIComponent(token.id)}`);
-  if (!res.ok) { view.prepend(h('p', { class: 'error', role: 'alert' }, res.error.message)); return; }
+  if (!res.ok) { view.prepend(alertLine(res.error.message)); return; }
   view.replaceChildren();
   await renderList(view);
   // The deleted row held the focus: start again from the heading.
@@ -52,7 +52,7 @@ async function renderList(view) {
     h('div', { class: 'actions' }, h('a', { class: 'button primary', href: '#/profile/api-tokens/create' }, 'Create Token')));
   const tokens = await listAll('/client/v4/user/tokens');
   if (!tokens.ok) {
-    view.append(h('p', { class: 'error', role: 'alert' }, tokens.error.message));
+    view.append(alertLine(tokens.error.message));
   } else if (!tokens.items.length) {
     view.append(emptyState('No API tokens yet. Create one from a template or as a custom token.'));
   } else {
