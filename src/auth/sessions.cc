@@ -95,8 +95,11 @@ bool LoginThrottle::locked(std::string_view email, std::string_view ip, int64_t 
   return i != by_ip_.end() && now < i->second.locked_until;
 }
 
-void LoginThrottle::failed(std::string_view email, std::string_view ip, int64_t now) {
+bool LoginThrottle::begin(std::string_view email, std::string_view ip, int64_t now) {
   std::lock_guard lock(mu_);
+  const std::string key = text::asciiLower(email);
+  if (auto e = by_email_.find(key); e != by_email_.end() && now < e->second.locked_until) return false;
+  if (auto i = by_ip_.find(std::string(ip)); i != by_ip_.end() && now < i->second.locked_until) return false;
   // Bounded: past 100,000 keys, entries with nothing in the window and no lock left go; only if
   // that is not enough is the map dropped (a flood of distinct e-mails then frees its memory, but
   // a lock in force survives the ordinary case).
@@ -109,13 +112,21 @@ void LoginThrottle::failed(std::string_view email, std::string_view ip, int64_t 
     });
     if (map->size() > 100000) map->clear();
   }
-  add(by_email_[text::asciiLower(email)], kMaxFailures, now);
+  add(by_email_[key], kMaxFailures, now);
   add(by_ip_[std::string(ip)], kMaxFailuresPerIp, now);
+  return true;
 }
 
-void LoginThrottle::succeeded(std::string_view email) {
+void LoginThrottle::succeeded(std::string_view email, std::string_view ip, int64_t began) {
   std::lock_guard lock(mu_);
   by_email_.erase(text::asciiLower(email));
+  auto i = by_ip_.find(std::string(ip));
+  if (i == by_ip_.end()) return;
+  Failures& f = i->second;
+  auto it = std::find(f.times.rbegin(), f.times.rend(), began);
+  if (it == f.times.rend()) return;
+  f.times.erase(std::next(it).base());
+  if (f.locked_until == began + kWindow && static_cast<int>(f.times.size()) < kMaxFailuresPerIp) f.locked_until = 0;
 }
 
 }  // namespace nubis::auth

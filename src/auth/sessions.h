@@ -85,10 +85,15 @@ class LoginThrottle {
   static constexpr int kMaxFailuresPerIp = 20;
   static constexpr int64_t kWindow = 15LL * 60 * 1000000;
 
+  // One sign-in attempt at `now`: false when the e-mail or the address is locked. Otherwise the
+  // attempt is counted as a failure at once, in the same step as the check, so parallel guesses
+  // cannot all pass the check before any of them is counted; a success gives it back.
+  bool begin(std::string_view email, std::string_view ip, int64_t now);
+  // The attempt begun at `began` succeeded: the e-mail's failures are cleared, and the address's
+  // count (and a lock that attempt alone set) given back.
+  void succeeded(std::string_view email, std::string_view ip, int64_t began);
   // Whether a sign-in for `email` from `ip` is refused now.
   bool locked(std::string_view email, std::string_view ip, int64_t now);
-  void failed(std::string_view email, std::string_view ip, int64_t now);
-  void succeeded(std::string_view email);
 
  private:
   struct Failures {

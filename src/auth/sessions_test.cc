@@ -91,9 +91,9 @@ TEST_F(SessionsTest, MemoryIsBoundedByEndingTheOldestSessions) {
 
 TEST(LoginThrottle, LocksAnEmailAfterFiveFailuresForTheWindow) {
   LoginThrottle t;
-  for (int i = 0; i < LoginThrottle::kMaxFailures - 1; ++i) t.failed("Ana@Example.com", "10.0.0.1", kT0 + i);
+  for (int i = 0; i < LoginThrottle::kMaxFailures - 1; ++i) t.begin("Ana@Example.com", "10.0.0.1", kT0 + i);
   EXPECT_FALSE(t.locked("ana@example.com", "10.0.0.2", kT0 + 10));
-  t.failed("ana@example.com", "10.0.0.3", kT0 + 10);
+  t.begin("ana@example.com", "10.0.0.3", kT0 + 10);
   EXPECT_TRUE(t.locked("ANA@example.com", "10.0.0.9", kT0 + 11)) << "whatever the address or case";
   EXPECT_FALSE(t.locked("bob@example.com", "10.0.0.9", kT0 + 11));
   // Locked for the window from the fifth failure, even once the first ones are old.
@@ -102,7 +102,7 @@ TEST(LoginThrottle, LocksAnEmailAfterFiveFailuresForTheWindow) {
   // Failures spread wider than the window never lock.
   LoginThrottle slow;
   for (int i = 0; i < 3 * LoginThrottle::kMaxFailures; ++i) {
-    slow.failed("slow@example.com", "10.0.0.1", kT0 + i * (LoginThrottle::kWindow / 4));
+    slow.begin("slow@example.com", "10.0.0.1", kT0 + i * (LoginThrottle::kWindow / 4));
     EXPECT_FALSE(slow.locked("slow@example.com", "10.0.0.2", kT0 + i * (LoginThrottle::kWindow / 4) + 1)) << i;
   }
 }
@@ -110,15 +110,39 @@ TEST(LoginThrottle, LocksAnEmailAfterFiveFailuresForTheWindow) {
 TEST(LoginThrottle, LocksAnAddressTryingManyEmailsAndASuccessClearsTheEmail) {
   LoginThrottle t;
   for (int i = 0; i < LoginThrottle::kMaxFailuresPerIp; ++i) {
-    t.failed("user" + std::to_string(i) + "@example.com", "192.0.2.7", kT0 + i);
+    t.begin("user" + std::to_string(i) + "@example.com", "192.0.2.7", kT0 + i);
   }
   EXPECT_TRUE(t.locked("someone@example.com", "192.0.2.7", kT0 + 100));
   EXPECT_FALSE(t.locked("someone@example.com", "192.0.2.8", kT0 + 100));
   LoginThrottle u;
-  for (int i = 0; i < LoginThrottle::kMaxFailures - 1; ++i) u.failed("c@example.com", "a", kT0 + i);
-  u.succeeded("c@example.com");
-  u.failed("c@example.com", "a", kT0 + 10);
+  for (int i = 0; i < LoginThrottle::kMaxFailures - 1; ++i) u.begin("c@example.com", "a", kT0 + i);
+  ASSERT_TRUE(u.begin("c@example.com", "a", kT0 + 5));
+  u.succeeded("c@example.com", "a", kT0 + 5);
+  u.begin("c@example.com", "a", kT0 + 10);
   EXPECT_FALSE(u.locked("c@example.com", "b", kT0 + 11));
+}
+
+// Parallel guesses: each attempt is counted in the same step as the check, so ten attempts in
+// flight at once (none finished) get five tries, not ten.
+TEST(LoginThrottle, AttemptsInFlightAreCountedBeforeTheirAnswer) {
+  LoginThrottle t;
+  int admitted = 0;
+  for (int i = 0; i < 2 * LoginThrottle::kMaxFailures; ++i) admitted += t.begin("ana@example.com", "10.0.0.1", kT0) ? 1 : 0;
+  EXPECT_EQ(admitted, LoginThrottle::kMaxFailures);
+}
+
+// A success gives its attempt back: the address's 20th sign-in, a good one, locks nothing.
+TEST(LoginThrottle, ASuccessGivesItsAttemptBack) {
+  LoginThrottle t;
+  for (int i = 0; i < LoginThrottle::kMaxFailuresPerIp - 1; ++i)
+    ASSERT_TRUE(t.begin("user" + std::to_string(i) + "@example.com", "192.0.2.7", kT0 + i));
+  const int64_t at = kT0 + 100;
+  ASSERT_TRUE(t.begin("good@example.com", "192.0.2.7", at));
+  EXPECT_TRUE(t.locked("other@example.com", "192.0.2.7", at + 1)) << "counted while in flight";
+  t.succeeded("good@example.com", "192.0.2.7", at);
+  EXPECT_FALSE(t.locked("other@example.com", "192.0.2.7", at + 1));
+  EXPECT_TRUE(t.begin("other@example.com", "192.0.2.7", at + 2)) << "one more failure allowed";
+  EXPECT_TRUE(t.locked("other@example.com", "192.0.2.7", at + 3)) << "that one reaches the limit";
 }
 
 }  // namespace

@@ -37,16 +37,14 @@ json::object userJson(const store::UserRow& u) { return json::object{{"id", u.id
 Result<store::UserRow> checkPassword(const SessionDeps& d, std::string_view email, std::string_view password,
                                      std::string_view ip) {
   const int64_t now = d.clock.nowMicros();
-  if (d.throttle.locked(email, ip, now)) return api::error(api::Err::SignInLocked);
+  // Counted before the check of the password (given back on success): see LoginThrottle::begin.
+  if (!d.throttle.begin(email, ip, now)) return api::error(api::Err::SignInLocked);
   auto user = d.store.findUserByEmail(text::asciiLower(email));
   if (!user) return user.error();
   const bool ok = *user ? auth::passwordMatches((*user)->password_hash, password)
                         : (auth::checkNoPassword(password), false);
-  if (!ok) {
-    d.throttle.failed(email, ip, now);
-    return api::error(api::Err::SignInRefused);
-  }
-  d.throttle.succeeded(email);
+  if (!ok) return api::error(api::Err::SignInRefused);
+  d.throttle.succeeded(email, ip, now);
   return std::move(**user);
 }
 

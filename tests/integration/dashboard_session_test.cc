@@ -3,6 +3,10 @@
 // session fixation, sign-out, lockout, expiry, and precedence of API credentials.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+#include <vector>
+
 #include <boost/json/serialize.hpp>
 
 #include "dashboard/assets.h"
@@ -133,6 +137,26 @@ TEST(DashboardSessionIt, WrongPasswordsAreOneAnswerAndFiveLockTheEmail) {
   EXPECT_EQ(locked.response.errorCode(), 971);
   srv.advance(15 * 60 * kSecond);
   EXPECT_EQ(signIn(srv, srv.boot().email, srv.boot().password).response.status, 200u);
+}
+
+// Wrong passwords sent all at once (each on its own connection, the argon2 checks overlapping on
+// the worker threads): the lock still admits five, since each attempt is counted with its check.
+TEST(DashboardSessionIt, ParallelWrongPasswordsGetNoMoreThanFiveTries) {
+  TestServer srv;
+  constexpr int kParallel = 12;
+  std::vector<unsigned> status(kParallel, 0);
+  std::vector<std::thread> threads;
+  const std::string body = json::serialize(json::object{{"email", srv.boot().email}, {"password", "wrong-wrong"}});
+  for (int i = 0; i < kParallel; ++i) {
+    threads.emplace_back([&, i] {
+      auto conn = srv.connect();
+      status[i] = conn->request("POST", "/dashboard/api/session", {{"Content-Type", "application/json"}}, body).status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(status.begin(), status.end(), 401u), 5);
+  EXPECT_EQ(std::count(status.begin(), status.end(), 429u), kParallel - 5);
+  EXPECT_EQ(signIn(srv, srv.boot().email, srv.boot().password).response.status, 429u);
 }
 
 TEST(DashboardSessionIt, ExpiresWhenIdleAndApiCredentialsWinOverTheCookie) {
