@@ -100,6 +100,12 @@ export async function signIn(page, { email, password } = {}) {
   await page.getByLabel('Password').fill(password || boot.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  await settled(page);
+}
+
+// Waits until the page shown has finished rendering (the shell marks <main> aria-busy meanwhile).
+export async function settled(page) {
+  await page.locator('#view:not([aria-busy])').waitFor({ state: 'attached' });
 }
 
 // Runs `body(d)` with a fresh dashboard and always closes it; a screenshot is kept on failure.
