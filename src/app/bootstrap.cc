@@ -13,6 +13,7 @@
 #include "auth/catalog.h"
 #include "auth/policy.h"
 #include "base/ids.h"
+#include "base/text.h"
 
 namespace nubis::app {
 namespace json = boost::json;
@@ -61,6 +62,33 @@ std::vector<auth::Policy> everything(const std::string& user_id, Random& rng) {
   return out;
 }
 
+Result<UserSeed> seedUser(const auth::SecretHasher& hasher, const std::string& email,
+                          const std::string& password, const std::string& api_token,
+                          const std::string& token_name, int64_t now, Random& rng) {
+  UserSeed out;
+  out.password = password.empty() ? ids::newPassword(rng) : password;
+  out.global_api_key = ids::newGlobalKey(rng);
+  out.api_token = api_token.empty() ? ids::newTokenSecret(rng) : api_token;
+  store::UserRow& user = out.user;
+  user.id = ids::newId(rng);
+  user.email = text::asciiLower(email);
+  user.password_hash = auth::hashPassword(out.password, rng);
+  if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
+  user.global_key_hash = auth::globalKeyHash(hasher, out.global_api_key);
+  user.created_on = user.modified_on = now;
+  store::TokenRow& token = out.token;
+  token.id = ids::newId(rng);
+  token.owner_kind = "user";
+  token.owner_id = user.id;
+  token.name = token_name;
+  token.status = "active";
+  token.issued_on = token.modified_on = now / 1000000 * 1000000;
+  token.policies_json = auth::storePolicies(everything(user.id, rng));
+  token.secret_hash = auth::tokenHash(hasher, out.api_token);
+  token.created_by = user.id;
+  return out;
+}
+
 namespace {
 
 bool validPresetToken(const std::string& t) {
@@ -85,16 +113,11 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
     return ApiError::internal("NUBIS_ADMIN_API_TOKEN must be 40 characters of [A-Za-z0-9_-]");
 
   const int64_t now = clock.nowMicros();
-  store::UserRow user;
-  user.id = ids::newId(rng);
-  user.email = presets.email;
-  for (auto& c : user.email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string password = presets.password.empty() ? ids::newPassword(rng) : presets.password;
-  user.password_hash = auth::hashPassword(password, rng);
-  if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
-  const std::string global_key = ids::newGlobalKey(rng);
-  user.global_key_hash = auth::globalKeyHash(authn.hasher(), global_key);
-  user.created_on = user.modified_on = now;
+  auto seed = seedUser(authn.hasher(), presets.email, presets.password, presets.api_token, "Bootstrap token",
+                       now, rng);
+  if (!seed) return seed.error();
+  const store::UserRow& user = seed->user;
+  const store::TokenRow& token = seed->token;
 
   store::AccountRow account;
   account.id = ids::newId(rng);
@@ -112,22 +135,10 @@ Result<BootstrapResult> bootstrapIfEmpty(store::Store& store, auth::Authenticato
   membership.roles_json = R"(["Super Administrator - All Privileges"])";
   membership.created_on = now;
 
-  const std::string secret = presets.api_token.empty() ? ids::newTokenSecret(rng) : presets.api_token;
-  store::TokenRow token;
-  token.id = ids::newId(rng);
-  token.owner_kind = "user";
-  token.owner_id = user.id;
-  token.name = "Bootstrap token";
-  token.status = "active";
-  token.issued_on = token.modified_on = now / 1000000 * 1000000;
-  token.policies_json = auth::storePolicies(everything(user.id, rng));
-  token.secret_hash = authn.tokenKey(secret);
-  token.created_by = user.id;
-
   json::object o{{"email", user.email},
-                 {"password", password},
-                 {"global_api_key", global_key},
-                 {"api_token", secret},
+                 {"password", seed->password},
+                 {"global_api_key", seed->global_api_key},
+                 {"api_token", seed->api_token},
                  {"api_token_id", token.id},
                  {"user_id", user.id},
                  {"account_id", account.id},

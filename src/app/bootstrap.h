@@ -42,5 +42,17 @@ Status writeFileDurably(const std::string& path, const std::string& content, int
 // still bounded by the user's memberships and roles).
 std::vector<auth::Policy> everything(const std::string& user_id, Random& rng);
 
+// A new user's rows and the secrets shown once, as every user starts (the bootstrap user and
+// those of user_admin.h): the user (the e-mail lower-cased, an argon2id hash of the password, the
+// keyed hash of a new Global API Key) and a first user token named `token_name` holding
+// everything(). `password` / `api_token` empty: generated. Nothing is written.
+struct UserSeed {
+  store::UserRow user;
+  store::TokenRow token;
+  std::string password, global_api_key, api_token;
+};
+Result<UserSeed> seedUser(const auth::SecretHasher& hasher, const std::string& email,
+                          const std::string& password, const std::string& api_token,
+                          const std::string& token_name, int64_t now, Random& rng);
 
 }  // namespace nubis::app

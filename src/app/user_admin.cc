@@ -25,29 +25,11 @@ Result<NewUser> createUserIn(store::Store& store, const auth::SecretHasher& hash
     return api::invalid("password must be at least 8 characters");
   }
   if (password_in.size() > 1024) return api::invalid("password must be at most 1024 characters");
-  NewUser out;
-  out.email = email;
-  out.password = password_in.empty() ? ids::newPassword(rng) : password_in;
-  out.global_api_key = ids::newGlobalKey(rng);
-  store::UserRow user;
-  user.id = ids::newId(rng);
-  user.email = email;
-  user.password_hash = auth::hashPassword(out.password, rng);
-  if (user.password_hash.empty()) return ApiError::internal("argon2 hashing failed");
-  user.global_key_hash = auth::globalKeyHash(hasher, out.global_api_key);
-  user.created_on = user.modified_on = clock.nowMicros();
-  out.api_token = ids::newTokenSecret(rng);
-  store::TokenRow token;
-  token.id = ids::newId(rng);
-  token.owner_kind = "user";
-  token.owner_id = user.id;
-  token.name = "User token";
-  token.status = "active";
-  token.issued_on = token.modified_on = user.created_on / 1000000 * 1000000;
-  token.policies_json = auth::storePolicies(everything(user.id, rng));
-  token.secret_hash = hasher.hash("token", out.api_token);
-  token.created_by = user.id;
-  out.api_token_id = token.id;
+  auto seed = seedUser(hasher, email, password_in, "", "User token", clock.nowMicros(), rng);
+  if (!seed) return seed.error();
+  const store::UserRow& user = seed->user;
+  const store::TokenRow& token = seed->token;
+  NewUser out{user.id, email, seed->password, seed->global_api_key, seed->api_token, token.id};
   bool taken = false;
   Status written = store.transaction([&](store::Store& s) -> Status {
     auto inserted = s.insertUser(user);
@@ -63,7 +45,6 @@ Result<NewUser> createUserIn(store::Store& store, const auth::SecretHasher& hash
   });
   if (!written) return written.error();
   if (taken) return api::invalid("a user with the e-mail " + email + " exists");
-  out.id = user.id;
   return out;
 }
 

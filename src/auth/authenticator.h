@@ -28,6 +28,11 @@ inline std::string globalKeyHash(const SecretHasher& hasher, std::string_view ke
   return hasher.hash("global_key", key);
 }
 
+// What a token row keeps of its secret: the secret's keyed hash.
+inline std::string tokenHash(const SecretHasher& hasher, std::string_view secret) {
+  return hasher.hash("token", secret);
+}
+
 struct AuthResult {
   std::shared_ptr<const Principal> principal;
   AuthFailure failure = AuthFailure::kNone;
@@ -39,7 +44,7 @@ class Authenticator {
       : store_(store), hasher_(hasher) {}
 
   // Cache keys (keyed hashes; never the secret itself).
-  std::string tokenKey(std::string_view secret) const { return hasher_.hash("token", secret); }
+  std::string tokenKey(std::string_view secret) const { return tokenHash(hasher_, secret); }
   std::string globalKeyKey(std::string_view email, std::string_view key) const;
 
   // Never blocks. nullptr on a miss.
